@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Lever(models.TextChoices):
+    """The three ways the organisation can act on a risk (governance model)."""
+
+    OVERSIGHT = "oversight", "Oversight"
+    CONVENING = "convening", "Convening partners"
+    DIRECT_DELIVERY = "direct_delivery", "Direct delivery"
+
+
+class Control(models.Model):
+    class Kind(models.TextChoices):
+        ACTION = "action", "Control action"
+        POTENTIAL = "potential", "Potential control"
+
+    class Status(models.TextChoices):
+        IN_PLACE = "in_place", "In place"
+        IN_PROGRESS = "in_progress", "In progress"
+        PLANNED = "planned", "Planned"
+        RETIRED = "retired", "Retired"
+
+    class Separator(models.TextChoices):
+        # How the paper joins a control's name to its text; kept so a paper
+        # reproduces the author's punctuation exactly.
+        COLON = ": ", "Colon (Name: text)"
+        EN_DASH = " – ", "Dash (Name – text)"
+        HYPHEN = " - ", "Hyphen (Name - text)"
+
+    risk = models.ForeignKey("risks.Risk", on_delete=models.CASCADE, related_name="controls")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTION)
+    name = models.CharField(
+        max_length=200, blank=True,
+        help_text="A short name, such as “Police and Crime Plan”. Leave empty if the control has none.",
+    )
+    separator = models.CharField(
+        "punctuation after the name", max_length=3, choices=Separator.choices, default=Separator.COLON,
+    )
+    description = models.TextField(max_length=4000)
+    owner = models.ForeignKey(
+        "risks.Owner", on_delete=models.PROTECT, null=True, blank=True, related_name="controls",
+    )
+    lever = models.CharField(max_length=20, choices=Lever.choices, blank=True)
+    due_date = models.DateField("due date", null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PLACE)
+    position = models.PositiveSmallIntegerField("display order", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "kind", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description=""), name="control_description_not_empty",
+                violation_error_message="Enter what the control does.",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["action", "potential"]), name="control_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(lever__in=["", "oversight", "convening", "direct_delivery"]),
+                name="control_lever_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.description[:60]
+
+    @property
+    def text(self):
+        """The control as the paper prints it."""
+        if self.name:
+            return f"{self.name}{self.separator}{self.description}"
+        return self.description

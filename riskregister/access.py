@@ -1,0 +1,38 @@
+"""The one place that decides what a user may see or change.
+
+Roles are Django groups (created by a data migration); what a role may do is
+expressed as model permissions, so the admin, the views and the tests agree.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+SMT_EDITOR = "SMT editor"
+REPORT_AUTHOR = "Report author"
+PANEL_MEMBER = "Panel member"
+ROLES = (SMT_EDITOR, REPORT_AUTHOR, PANEL_MEMBER)
+
+# capability name -> permission that grants it
+CAPABILITIES = {
+    "view_register": "risks.view_risk",
+    "edit_register": "risks.change_risk",
+    "compose_papers": "reports.change_paper",
+    "publish_papers": "reports.publish_paper",
+    "view_restricted": "reports.view_restricted_pack",
+    "read_published": "reports.view_publication",
+}
+
+
+def capabilities(user):
+    if not user.is_authenticated:
+        return {name: False for name in CAPABILITIES}
+    return {name: user.has_perm(perm) for name, perm in CAPABILITIES.items()}
+
+
+def can(user, capability):
+    return user.is_authenticated and user.has_perm(CAPABILITIES[capability])
+
+
+def require(user, capability):
+    """Raise 403 unless the user has the capability."""
+    if not can(user, capability):
+        raise PermissionDenied

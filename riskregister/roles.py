@@ -1,0 +1,54 @@
+"""What each role may do, as model permissions, and helpers to apply it.
+
+Data migrations create the groups; `ensure_roles()` re-applies the current
+table (tests use it after a database flush; `load_demo` uses it too).
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+from riskregister.access import PANEL_MEMBER, REPORT_AUTHOR, SMT_EDITOR
+
+REGISTER_MODELS = {
+    "risks": ["owner", "risk", "riskowner", "riskdependency", "review"],
+    "controls": ["control"],
+}
+
+
+def register_perms(actions):
+    return [
+        f"{app}.{action}_{model}"
+        for app, models in REGISTER_MODELS.items()
+        for model in models
+        for action in actions
+    ]
+
+
+# Later apps append their permissions here (and grant them in a migration).
+ROLE_PERMISSIONS = {
+    SMT_EDITOR: register_perms(["view", "add", "change", "delete"]),
+    REPORT_AUTHOR: register_perms(["view"]),
+    PANEL_MEMBER: [],
+}
+
+
+def grant(apps, role, permissions):
+    """Give `role` (a group, created if missing) the permissions "app_label.codename"."""
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = original
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=role)
+    for dotted in permissions:
+        app_label, codename = dotted.split(".")
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
+def ensure_roles():
+    for role, permissions in ROLE_PERMISSIONS.items():
+        grant(global_apps, role, permissions)

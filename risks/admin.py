@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from controls.models import Control
+from riskregister.admin_tracking import TrackedAdmin
+from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
+from risks.services import owner_label
+
+
+class RiskOwnerInline(admin.TabularInline):
+    model = RiskOwner
+    extra = 0
+    fields = ["owner", "position"]
+
+
+class DependencyInline(admin.TabularInline):
+    model = RiskDependency
+    fk_name = "risk"
+    extra = 0
+
+
+class ControlInline(admin.StackedInline):
+    model = Control
+    extra = 0
+    fields = ["kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position"]
+
+
+@admin.register(Risk)
+class RiskAdmin(TrackedAdmin):
+    list_display = ["ref", "title", "owner_names", "status", "trend", "current_likelihood", "current_impact", "next_review"]
+    list_filter = ["status", "trend"]
+    search_fields = ["ref", "title", "description"]
+    readonly_fields = ["version", "trend", "last_reviewed", "owner_names"]
+    inlines = [RiskOwnerInline, DependencyInline, ControlInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        risk = form.instance
+        names = owner_label(risk.ordered_owners())
+        if names != risk.owner_names:
+            # Owners live in their own table; keep the risk's revision in step.
+            risk.owner_names = names
+            risk._history_user = request.user
+            risk._change_reason = f"Owners changed: {form.cleaned_data['change_reason']}"
+            risk.save()
+
+
+@admin.register(Owner)
+class OwnerAdmin(TrackedAdmin):
+    list_display = ["name", "role_title", "email", "user"]
+    search_fields = ["name", "role_title", "email"]
+
+
+@admin.register(Review)
+class ReviewAdmin(TrackedAdmin):
+    list_display = ["risk", "reviewed_on", "trend", "likelihood", "impact", "reviewer"]
+    list_filter = ["trend"]
+    list_select_related = ["risk", "reviewer"]
+
+
+@admin.register(RiskOwner)
+class RiskOwnerAdmin(TrackedAdmin):
+    list_display = ["risk", "owner", "position"]
+    list_select_related = ["risk", "owner"]
+
+
+@admin.register(RiskDependency)
+class RiskDependencyAdmin(TrackedAdmin):
+    list_display = ["risk", "depends_on", "note"]
+    list_select_related = ["risk", "depends_on"]

@@ -1,0 +1,74 @@
+"""Loads the September 2017 register (fixtures/register_2017_09.json) through the
+services, so every object starts with a revision that says where it came from."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from controls.models import Control
+from risks import services
+from risks.models import Owner, Risk
+
+REGISTER_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "register_2017_09.json"
+REASON = "Loaded from the September 2017 Audit Panel paper"
+
+
+def read_fixture(path=REGISTER_FIXTURE):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@transaction.atomic
+def load_register(*, user, path=REGISTER_FIXTURE):
+    """Create the fixture register. Returns False (and does nothing) if already loaded."""
+    if Risk.objects.exists():
+        return False
+    data = read_fixture(path)
+    owners = {}
+    for item in data["owners"]:
+        owners[item["name"]] = services.save_owner(
+            Owner(name=item["name"], role_title=item.get("role_title", "")), user=user, reason=REASON
+        )
+    reviewed_on = date.fromisoformat(data["reviewed_on"])
+    next_review = date.fromisoformat(data["next_review"])
+    risks = {}
+    for item in data["risks"]:
+        scores = item["scores"]
+        risk = services.create_risk(
+            user=user, reason=REASON,
+            owners=[owners[name] for name in item["owners"]],
+            ref=item["ref"], title=item["title"], description=item["description"],
+            summary_heading=item.get("summary_heading", ""),
+            summary_statement=item.get("summary_statement", ""),
+            inherent_likelihood=scores["inherent"][0], inherent_impact=scores["inherent"][1],
+            current_likelihood=scores["current"][0], current_impact=scores["current"][1],
+            target_likelihood=scores["target"][0], target_impact=scores["target"][1],
+            next_review=next_review,
+        )
+        services.record_review(
+            risk_id=risk.pk, user=user, reason=REASON, reviewed_on=reviewed_on,
+            trend=item["trend"], likelihood=scores["current"][0], impact=scores["current"][1],
+        )
+        for position, control in enumerate(item["controls"]):
+            services.save_tracked(
+                Control(
+                    risk=risk, kind=control["kind"], name=control["name"],
+                    separator=control["separator"], description=control["description"],
+                    lever=control["lever"], status=control["status"],
+                    due_date=date.fromisoformat(control["due_date"]) if control.get("due_date") else None,
+                    owner=owners[control["owner"]] if control.get("owner") else None,
+                    position=position,
+                ),
+                user=user, reason=REASON,
+            )
+        risks[item["ref"]] = risk
+    for item in data["risks"]:
+        for dependency in item.get("depends_on", []):
+            services.add_dependency(
+                risk=risks[item["ref"]], depends_on=risks[dependency["ref"]],
+                note=dependency["note"], user=user, reason=REASON,
+            )
+    return True

@@ -1,0 +1,321 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+REF_PATTERN = re.compile(r"^(?P<number>[1-9][0-9]{0,3})(?P<suffix>[a-z]?)$")
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def score_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        validators=SCORE_VALIDATORS,
+        help_text="From 1 (lowest) to 5 (highest).",
+    )
+
+
+def score_constraint(field, model_name):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+        name=f"{model_name}_{field}_1_to_5",
+        violation_error_message=f"{field.replace('_', ' ').capitalize()} must be from 1 to 5.",
+    )
+
+
+def band_for(score):
+    """(key, label) of the band a score (1 to 25) falls in; bands are a setting."""
+    for threshold, key, label in settings.RISK_SCORE_BANDS:
+        if score >= threshold:
+            return key, label
+    return settings.RISK_SCORE_BANDS[-1][1:]
+
+
+class Trend(models.TextChoices):
+    INCREASING = "increasing", "Increasing"
+    DECREASING = "decreasing", "Decreasing"
+    NO_CHANGE = "no_change", "No change"
+    FLUCTUATING = "fluctuating", "Fluctuating"
+    NEW = "new", "New"
+
+
+TREND_GLYPHS = {
+    Trend.INCREASING: "↑",
+    Trend.DECREASING: "↓",
+    Trend.NO_CHANGE: "↔",
+    Trend.FLUCTUATING: "↕",
+    Trend.NEW: "",
+}
+
+
+class Owner(models.Model):
+    """A person who owns risks; may or may not sign in."""
+
+    name = models.CharField(max_length=120)
+    role_title = models.CharField("role title", max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risk_owner",
+        help_text="The sign-in account of this person, if they have one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], name="owner_unique_name",
+                violation_error_message="An owner with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="owner_name_not_empty",
+                violation_error_message="Enter the owner's name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RiskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Risk.Status.OPEN)
+
+    def with_owners(self):
+        return self.prefetch_related(
+            models.Prefetch("ownerships", queryset=RiskOwner.objects.select_related("owner"))
+        )
+
+
+class Risk(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    ref = models.CharField(
+        max_length=5,
+        validators=[RegexValidator(REF_PATTERN, "A ref is a number, optionally followed by one lower-case letter, such as 4 or 2a.")],
+        help_text="As printed in the paper, such as 4 or 2a.",
+    )
+    # Derived from ref on save, so the database can sort 2a before 10.
+    ref_number = models.PositiveIntegerField(editable=False, default=0)
+    ref_suffix = models.CharField(max_length=1, editable=False, blank=True, default="")
+    title = models.CharField(max_length=200, help_text="A few words, such as “Adequate funding”.")
+    description = models.TextField(max_length=2000, help_text="What failure looks like: “Failure to …”.")
+    summary_heading = models.CharField(
+        max_length=200, blank=True,
+        help_text="Heading of the summary risk position (Appendix 2), if not the title.",
+    )
+    summary_statement = models.TextField(
+        max_length=2000, blank=True,
+        help_text="Statement of the summary risk position, if it differs from the description.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_reason = models.TextField(max_length=2000, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="dynamic_risks",
+        verbose_name="parent risk",
+        help_text="For a dynamic risk: the standing risk it sits inside.",
+    )
+    partner_ref = models.CharField(
+        "partner register reference", max_length=100, blank=True,
+        help_text="The matching entry in a partner's register, such as the MPS risk register.",
+    )
+    owners = models.ManyToManyField(Owner, through="RiskOwner", related_name="risks")
+    owner_names = models.CharField(
+        max_length=500, blank=True, editable=False,
+        help_text="The owners in order, kept with each revision so owner changes show in the history.",
+    )
+    inherent_likelihood = score_field("inherent likelihood")
+    inherent_impact = score_field("inherent impact")
+    current_likelihood = score_field("current likelihood")
+    current_impact = score_field("current impact")
+    target_likelihood = score_field("target likelihood")
+    target_impact = score_field("target impact")
+    trend = models.CharField(
+        max_length=12, choices=Trend.choices, default=Trend.NEW, editable=False,
+        help_text="From the latest review.",
+    )
+    last_reviewed = models.DateField(null=True, blank=True, editable=False)
+    next_review = models.DateField("next review", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ref_number", "ref_suffix", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ref"], condition=Q(status="open"), name="risk_unique_open_ref",
+                violation_error_message="Another open risk already has this ref.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="risk_title_not_empty",
+                violation_error_message="Enter a title.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="risk_not_own_parent",
+                violation_error_message="A risk cannot be its own parent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="risk_status_valid",
+            ),
+            *[
+                score_constraint(f"{stage}_{axis}", "risk")
+                for stage in ("inherent", "current", "target")
+                for axis in ("likelihood", "impact")
+            ],
+        ]
+
+    def __str__(self):
+        return f"Risk {self.ref}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        match = REF_PATTERN.match(self.ref or "")
+        if match:
+            self.ref_number = int(match["number"])
+            self.ref_suffix = match["suffix"]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk:
+            ancestor, seen = self.parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": "A risk cannot sit inside itself or one of its own dynamic risks."})
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    @property
+    def current_score(self):
+        return self.current_likelihood * self.current_impact
+
+    @property
+    def inherent_score(self):
+        return self.inherent_likelihood * self.inherent_impact
+
+    @property
+    def target_score(self):
+        return self.target_likelihood * self.target_impact
+
+    @property
+    def band(self):
+        return band_for(self.current_score)
+
+    @property
+    def trend_glyph(self):
+        return TREND_GLYPHS[self.trend]
+
+    @property
+    def heading(self):
+        """Heading of the summary risk position (Appendix 2)."""
+        return self.summary_heading or self.title
+
+    @property
+    def statement(self):
+        """Statement of the summary risk position (Appendix 2)."""
+        return self.summary_statement or self.description
+
+    def ordered_owners(self):
+        return [ownership.owner for ownership in self.ownerships.all()]
+
+
+class RiskOwner(models.Model):
+    """An owner of a risk, in the order the paper names them."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk", "owner"], name="riskowner_unique",
+                violation_error_message="This person already owns this risk.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.owner} owns risk {self.risk.ref}"
+
+
+class RiskDependency(models.Model):
+    """This risk depends on another: a change to that one may knock on to this."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="dependencies")
+    depends_on = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="dependents")
+    note = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "risk dependencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk", "depends_on"], name="riskdependency_unique",
+                violation_error_message="This dependency is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(risk=F("depends_on")), name="riskdependency_not_self",
+                violation_error_message="A risk cannot depend on itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Risk {self.risk.ref} depends on risk {self.depends_on.ref}"
+
+
+class Review(models.Model):
+    """A dated assessment of a risk: one point of its trend history."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField("date of review")
+    trend = models.CharField(max_length=12, choices=Trend.choices)
+    likelihood = score_field("current likelihood")
+    impact = score_field("current impact")
+    commentary = models.TextField(max_length=4000, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="risk_reviews",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        get_latest_by = ["reviewed_on", "pk"]
+        constraints = [
+            score_constraint("likelihood", "review"),
+            score_constraint("impact", "review"),
+            models.CheckConstraint(
+                condition=Q(trend__in=Trend.values), name="review_trend_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review of risk {self.risk.ref} on {self.reviewed_on:%d %b %Y}"
+
+    @property
+    def score(self):
+        return self.likelihood * self.impact
+
+    @property
+    def trend_glyph(self):
+        return TREND_GLYPHS[self.trend]

@@ -1,0 +1,167 @@
+"""Writes to the register. Each leaves a revision with the acting user and a reason.
+
+Every write goes through save() (never queryset.update() or bulk methods), so
+django-simple-history records it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
+
+RISK_EDITABLE_FIELDS = (
+    "ref", "title", "description", "summary_heading", "summary_statement", "parent",
+    "partner_ref", "inherent_likelihood", "inherent_impact", "target_likelihood",
+    "target_impact", "next_review",
+)
+
+
+class ConflictError(Exception):
+    """The record changed since the form was opened; nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} has changed since you opened it")
+        self.current = current
+
+
+def save_tracked(instance, *, user, reason, validate=True):
+    """Save one tracked object, validated, with who and why on its revision."""
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Give a reason for the change."})
+    if validate:
+        instance.full_clean()
+    instance._history_user = user
+    instance._change_reason = reason.strip()
+    instance.save()
+    return instance
+
+
+def delete_tracked(instance, *, user, reason):
+    instance._history_user = user
+    instance._change_reason = reason.strip()
+    instance.delete()
+
+
+def owner_label(owners):
+    return " / ".join(owner.name for owner in owners)
+
+
+def _set_owners(risk, owners, *, user, reason):
+    """Make the risk's owners exactly `owners`, in that order. Returns True if changed."""
+    owners = list(owners)
+    if len({owner.pk for owner in owners}) != len(owners):
+        raise ValidationError({"owners": "Name each owner only once."})
+    current = {ownership.owner_id: ownership for ownership in risk.ownerships.all()}
+    wanted = {owner.pk for owner in owners}
+    changed = False
+    for owner_id, ownership in current.items():
+        if owner_id not in wanted:
+            delete_tracked(ownership, user=user, reason=reason)
+            changed = True
+    for position, owner in enumerate(owners):
+        ownership = current.get(owner.pk)
+        if ownership is None:
+            ownership = RiskOwner(risk=risk, owner=owner, position=position)
+            save_tracked(ownership, user=user, reason=reason, validate=False)
+            changed = True
+        elif ownership.position != position:
+            ownership.position = position
+            save_tracked(ownership, user=user, reason=reason, validate=False)
+            changed = True
+    risk.owner_names = owner_label(owners)
+    return changed
+
+
+@transaction.atomic
+def create_risk(*, user, reason, owners=(), **fields):
+    risk = Risk(**fields)
+    risk.owner_names = owner_label(owners)
+    save_tracked(risk, user=user, reason=reason)
+    if owners:
+        _set_owners(risk, owners, user=user, reason=reason)
+    return risk
+
+
+def lock_risk(risk_id, expected_version):
+    """Lock the risk's row for this transaction; ConflictError if it moved on."""
+    risk = Risk.objects.select_for_update().get(pk=risk_id)
+    if expected_version is not None and risk.version != expected_version:
+        raise ConflictError(risk)
+    return risk
+
+
+@transaction.atomic
+def update_risk(*, risk_id, expected_version, user, reason, owners=None, **changes):
+    """Change a risk's fields (and owners, if given) as one revision.
+
+    `expected_version` is the version the user's form was built from: if anyone
+    saved since, nothing is written and ConflictError says so.
+    """
+    unknown = set(changes) - set(RISK_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    risk = lock_risk(risk_id, expected_version)
+    for field, value in changes.items():
+        setattr(risk, field, value)
+    if owners is not None:
+        _set_owners(risk, owners, user=user, reason=reason)
+    risk.version += 1
+    save_tracked(risk, user=user, reason=reason)
+    return risk
+
+
+@transaction.atomic
+def close_risk(*, risk_id, expected_version, user, reason):
+    risk = lock_risk(risk_id, expected_version)
+    risk.status = Risk.Status.CLOSED
+    risk.closed_reason = reason.strip()
+    risk.version += 1
+    return save_tracked(risk, user=user, reason=reason)
+
+
+@transaction.atomic
+def reopen_risk(*, risk_id, expected_version, user, reason):
+    risk = lock_risk(risk_id, expected_version)
+    risk.status = Risk.Status.OPEN
+    risk.closed_reason = ""
+    risk.version += 1
+    return save_tracked(risk, user=user, reason=reason)
+
+
+@transaction.atomic
+def record_review(*, risk_id, user, reason, reviewed_on, trend, likelihood, impact,
+                  commentary="", expected_version=None):
+    """Record a review; the risk's current scores and trend follow the latest review."""
+    risk = lock_risk(risk_id, expected_version)
+    review = Review(
+        risk=risk, reviewed_on=reviewed_on, trend=trend, likelihood=likelihood,
+        impact=impact, commentary=commentary, reviewer=user,
+    )
+    save_tracked(review, user=user, reason=reason)
+    latest = risk.reviews.latest()
+    if latest.pk == review.pk:
+        risk.current_likelihood = likelihood
+        risk.current_impact = impact
+        risk.trend = trend
+        risk.last_reviewed = reviewed_on
+        risk.version += 1
+        save_tracked(risk, user=user, reason=reason)
+    return review
+
+
+@transaction.atomic
+def add_dependency(*, risk, depends_on, note="", user, reason):
+    dependency = RiskDependency(risk=risk, depends_on=depends_on, note=note)
+    return save_tracked(dependency, user=user, reason=reason)
+
+
+@transaction.atomic
+def save_owner(owner, *, user, reason):
+    return save_tracked(owner, user=user, reason=reason)
+
+
+def get_or_create_owner(*, name, role_title="", user, reason):
+    owner = Owner.objects.filter(name=name).first()
+    if owner is None:
+        owner = save_owner(Owner(name=name, role_title=role_title), user=user, reason=reason)
+    return owner

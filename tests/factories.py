@@ -1,0 +1,18 @@
+"""Small builders for tests that need risks beyond the fixture register."""
+
+from risks import services
+from risks.models import Owner
+
+SCORES = dict(
+    inherent_likelihood=4, inherent_impact=4, current_likelihood=3, current_impact=3,
+    target_likelihood=2, target_impact=2,
+)
+
+
+def make_owner(name="Test Owner", *, user=None):
+    return services.save_owner(Owner(name=name), user=user, reason="Test owner")
+
+
+def make_risk(ref, *, user=None, owners=(), title=None, **fields):
+    values = {**SCORES, "title": f"Risk {ref} title" if title is None else title, "description": f"Failure to do thing {ref}", **fields}
+    return services.create_risk(user=user, reason="Test risk", owners=owners, ref=ref, **values)
