@@ -1,8 +1,9 @@
 from django.urls import path
 
-from risks import views
+from risks import register_views, views
 
 app_name = "risks"
 urlpatterns = [
-    path("", views.register, name="register"),
+    path("", register_views.register, name="register"),
+    path("<int:pk>/", views.detail, name="detail"),
 ]

@@ -125,3 +125,13 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db):
         mode = cursor.fetchone()[0]
     # The in-memory test database cannot use WAL; a file database does.
     assert mode in {"wal", "memory"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username,expected", [(None, 302), ("panel", 403), ("author", 200), ("smt", 200)])
+def test_risk_page_by_role(client_for, username, expected):
+    risk = Risk.objects.get(ref="4")
+    response = client_for(username).get(reverse("risks:detail", args=[risk.pk]))
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Adequate funding" in response.text and "Siobhan Peters" in response.text
