@@ -38,7 +38,8 @@ def describe_violations(violations):
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
         lines.append(f"  {violation['helpUrl']}")
         for node in violation["nodes"]:
-            lines.append(f"    at {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}".replace("\n", " "))
+            lines.append(f"    at {' '.join(map(str, node['target']))}")
+            lines.extend(f"      {line.strip()}" for line in node.get("failureSummary", "").splitlines() if line.strip())
     return "\n".join(lines)
 
 
