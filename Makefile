@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench check clean
+.PHONY: install run test screenshots bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# README's pictures (docs/screenshots/*.png) from the browser journeys.
+screenshots: install
+	SCREENSHOTS=1 $(BIN)/python -m pytest -q -m browser tests/e2e
 
 bench: install
 	$(BIN)/python bench/run.py

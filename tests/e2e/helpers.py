@@ -64,10 +64,13 @@ def save_screenshot(page, name):
     from PIL import Image
 
     width = page.viewport_size["width"]
-    height = min(page.evaluate("() => document.documentElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
+    # The content's height, not the window's: no white band under short pages.
+    content_height = page.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
+    height = min(content_height, SCREENSHOT_MAX_HEIGHT)
     png = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}, animations="disabled", caret="hide")
     image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
     image.save(path, format="PNG", optimize=True)
+    assert path.stat().st_size < 200_000, f"{path.name} is {path.stat().st_size} bytes: README pictures must stay small"
     return path
