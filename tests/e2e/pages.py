@@ -4,10 +4,16 @@ Add a page type here when a feature adds one (risk edit, history, conflict,
 paper preview, published overview...): the accessibility and layout tests
 then cover it."""
 
+from django.conf import settings
+
+from risks.management.commands.load_demo import DEMO_PASSWORD
 from risks.models import Risk
 
-ANONYMOUS_PAGES = ["login", "login-error"]
-SIGNED_IN_PAGES = ["home", "register", "risk", "password-change", "password-change-error"]
+# In order: the last of each list changes state (locks "author" out; changes
+# the signed-in user's password), so it comes after the others.
+ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
+SIGNED_IN_PAGES = ["home", "register", "risk", "password-change", "password-change-error", "password-change-done"]
+NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
 def adequate_funding():
@@ -15,7 +21,8 @@ def adequate_funding():
 
 
 def open_page(page, name):
-    """Go to the page type `name`, leaving it ready to check."""
+    """Go to the page type `name`, leaving it ready to check (signed-in
+    pages expect a demo user signed in with the demo password)."""
     if name == "login":
         page.goto("/accounts/login/")
     elif name == "login-error":
@@ -34,6 +41,21 @@ def open_page(page, name):
         page.goto("/accounts/password/")
         page.get_by_role("button", name="Change password").click()
         page.get_by_role("alert").wait_for()
+    elif name == "password-change-done":
+        page.goto("/accounts/password/")
+        page.get_by_label("Old password").fill(DEMO_PASSWORD)
+        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Change password").click()
+        page.wait_for_url("**/accounts/password/done/")
+    elif name == "locked-out":
+        page.goto("/accounts/login/")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            page.get_by_label("Username").fill("author")
+            page.get_by_label("Password").fill("not-the-password")
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state()
+        page.get_by_role("heading", name="Too many failed sign-ins").wait_for()
     else:
         raise ValueError(f"Unknown page type: {name}")
     return page

@@ -19,7 +19,7 @@ def test_signed_in_pages_are_accessible(page, demo, sign_in):
         assert_accessible(open_page(page, name), name)
 
 
-def test_the_checker_reports_a_real_violation(page, demo):
+def test_the_checker_reports_a_real_violation(page):
     """The check can fail: an image without alternative text is reported."""
     open_page(page, "login")
     page.evaluate("() => document.querySelector('main').append(Object.assign(new Image(), {src: 'data:,'}))")
