@@ -68,24 +68,37 @@ def _allow_django_orm_beside_playwright():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh context (cookies, storage) and page per test, at desktop size.
+def new_page(browser, live_server):
+    """new_page() -> a page in a fresh context (its own cookies), at desktop
+    size. Call it twice for two people at once (e.g. two editors).
 
     The app's real CSP stays on (no bypass_csp): the journeys must see what a
-    person sees, and the page fails the test if the CSP blocked anything."""
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    csp_errors = []
-    page.on(
-        "console",
-        lambda message: csp_errors.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
-    )
-    yield page
-    context.close()
+    person sees, and the test fails if the CSP blocked anything."""
+    contexts, csp_errors = [], []
+
+    def record_csp_errors(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_errors.append(message.text)
+
+    def new_page():
+        context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", record_csp_errors)
+        return page
+
+    new_page.csp_errors = csp_errors  # for the test that proves this check works
+    yield new_page
+    for context in contexts:
+        context.close()
     assert not csp_errors, "The Content Security Policy blocked something:\n" + "\n".join(csp_errors)
+
+
+@pytest.fixture
+def page(new_page):
+    """One person's page for this test."""
+    return new_page()
 
 
 @pytest.fixture

@@ -27,3 +27,16 @@ def test_the_checker_reports_a_real_violation(page):
         assert_accessible(page, "login with a bad image")
     assert "- image-alt (critical): Images must have alternative text" in str(failure.value)
     assert "    at img\n      Fix any of the following:\n      Element does not have an alt attribute\n" in str(failure.value)
+
+
+def test_the_real_csp_is_enforced_and_its_reports_fail_the_test(new_page):
+    """axe goes in through DevTools, not a CSP bypass: the page's own CSP
+    still blocks inline scripts, and the `new_page` fixture sees the report."""
+    page = new_page()
+    page.goto("/accounts/login/")
+    inject = "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s); }"
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(inject)
+    assert page.evaluate("() => window.ran") is None
+    assert len(new_page.csp_errors) == 1 and "inline script" in new_page.csp_errors[0]
+    new_page.csp_errors.clear()  # expected here; any other CSP report fails the test at teardown
