@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import screenshots_wanted
+
 # Closed network: no GPU, no sandbox (CI runs as root), and no calls home
 # (component updates, sync, field trials, QUIC probes).
 CHROMIUM_ARGS = [
@@ -43,8 +45,8 @@ def browser():
     should not run beside it."""
     path = chromium_path()
     if path is None:
-        if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}:
-            pytest.fail(f"{INSTALL_HINT} CI must run the browser journeys.", pytrace=False)
+        if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"} or screenshots_wanted():
+            pytest.fail(f"{INSTALL_HINT} CI and `make screenshots` must run the browser journeys.", pytrace=False)
         pytest.skip(INSTALL_HINT)
     from playwright.sync_api import sync_playwright
 
