@@ -10,14 +10,18 @@ import re
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-TOKEN = re.compile(r"\s+|[^\s]+")
+# A word with the spaces after it, so runs of changed words are marked as one.
+TOKEN = re.compile(r"\s*\S+\s*|\s+")
 
 
 def word_diff(old, new):
     """(old_html, new_html): old with removed words in <del>, new with added words in <ins>."""
     old_tokens, new_tokens = TOKEN.findall(old), TOKEN.findall(new)
     old_parts, new_parts = [], []
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    # Compare the words alone: a word that only gained a trailing space is unchanged.
+    matcher = difflib.SequenceMatcher(
+        None, [t.strip() for t in old_tokens], [t.strip() for t in new_tokens], autojunk=False,
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         before, after = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
         if op == "equal":

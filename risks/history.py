@@ -110,9 +110,18 @@ def risk_history(risk):
 
 
 def changes_since(risk, version):
-    """What others changed since the form built from `version`: (base revision, entries since)."""
+    """What others changed since a form built from `version`: (base revision, entries since).
+
+    The entries are the risk's newer revisions and the control, owner and review
+    revisions written by the same saves (same user and reason, after the base):
+    controls saved outside those saves (a loader, say) are not blamed on them.
+    """
     entries = risk_history(risk)
     base = next((e for e in entries if e.is_risk and e.version == version), None)
     if base is None:
         return None, []
-    return base, [e for e in entries if e.date > base.date or (e.date == base.date and e.is_risk and e.history_id > base.history_id)]
+    newer = [e for e in entries if e.is_risk and e.version > version]
+    saves = {(e.user, e.reason) for e in newer}
+    since = [e for e in entries if e.is_risk and e.version > version
+             or not e.is_risk and e.date > base.date and (e.user, e.reason) in saves]
+    return base, since

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from controls.forms import ControlFormSet, control_initial
 from riskregister import access
 from risks import services
+from risks.conflicts import rebase_edit_post
 from risks.detail import risk_page_data
 from risks.forms import (
     ChangeForm, CloseForm, NewRiskForm, OwnerFormSet, ReopenForm, RestoreForm, ReviewForm, RiskForm,
@@ -47,9 +48,9 @@ def _edit_forms(risk, data=None):
     controls = list(risk.controls.all())
     return {
         "form": RiskForm(data, instance=risk, prefix="risk"),
-        "owner_formset": OwnerFormSet(data, initial=None if data else owner_initial(risk), prefix="owners"),
+        "owner_formset": OwnerFormSet(data, initial=owner_initial(risk), prefix="owners"),
         "control_formset": ControlFormSet(
-            data, initial=None if data else control_initial(controls), prefix="controls",
+            data, initial=control_initial(controls), prefix="controls",
             control_ids=[control.pk for control in controls],
         ),
         "change_form": ChangeForm(data, initial={"version": risk.version}, prefix="change"),
@@ -65,7 +66,7 @@ def edit(request, pk):
     risk = get_risk_for_user(request.user, pk, edit=True)
     if request.method != "POST":
         return render(request, "risks/edit.html", {"risk": risk, **_edit_forms(risk)})
-    forms = _edit_forms(Risk.objects.get(pk=pk), request.POST)
+    forms = _edit_forms(Risk.objects.with_owners().get(pk=pk), request.POST)
     if _all_valid(forms):
         change = forms["change_form"].cleaned_data
         try:
@@ -76,8 +77,12 @@ def edit(request, pk):
                 controls=forms["control_formset"].changes(),
             )
         except services.ConflictError as conflict:
-            return _conflict(request, risk, change["version"], conflict.current, "risks/_edit_form.html",
-                             _edit_forms(conflict.current, _with_version(request.POST, "change-version", conflict.current.version)))
+            current = Risk.objects.with_owners().get(pk=risk.pk)
+            base = current.history.filter(version=change["version"]).first()
+            data = (rebase_edit_post(request.POST, risk=current, base=base) if base
+                    else _with_version(request.POST, "change-version", current.version))
+            return _conflict(request, risk, change["version"], current, "risks/_edit_form.html",
+                             _edit_forms(current, data))
         except ValidationError as error:
             _add_errors(error, {"owners": forms["owner_formset"], "controls": forms["control_formset"],
                                 "reason": forms["change_form"]}, forms["form"])

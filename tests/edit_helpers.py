@@ -1,5 +1,7 @@
 """Builds the POST a browser would send from the risk edit page as served."""
 
+from html.parser import HTMLParser
+
 from risks.models import Risk
 from risks.views import _edit_forms
 
@@ -32,3 +34,45 @@ def edit_data(risk, *, reason="Test change", **overrides):
     data["change-reason"] = reason
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from the page's forms (last form wins on a clash)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea, self._text = {}, None, None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind != "submit":
+                self.data[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "select":
+            self._select = attrs.get("name")
+            self.data.setdefault(self._select, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea, self._text = attrs.get("name"), []
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.data[self._textarea] = "".join(self._text).removeprefix("\n")
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+
+def form_values(html):
+    reader = _FormReader()
+    reader.feed(html)
+    reader.data.pop("csrfmiddlewaretoken", None)
+    return reader.data
