@@ -9,7 +9,7 @@ from risks.models import Owner
 
 class ControlForm(forms.ModelForm):
     # The control's id travels in the page; the formset checks it is this risk's.
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = Control

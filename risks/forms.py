@@ -17,7 +17,7 @@ class ChangeForm(forms.Form):
         label="Reason for the change", max_length=REASON_MAX_LENGTH,
         help_text="Kept with the revision in the history, with your name.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class RiskForm(forms.ModelForm):
@@ -102,7 +102,7 @@ class ReopenForm(ChangeForm):
 
 
 class RestoreForm(ChangeForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     reason = forms.CharField(label="Why restore this revision?", max_length=REASON_MAX_LENGTH)
 
 
@@ -132,7 +132,7 @@ class ReviewForm(forms.Form):
     )
     reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH,
                              initial="Review recorded", help_text="Kept with the revision in the history.")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args, previous_score=None, **kwargs):
         super().__init__(*args, **kwargs)

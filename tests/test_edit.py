@@ -165,3 +165,14 @@ def test_a_failure_half_way_saves_nothing(client_for, monkeypatch):
     assert response.status_code == 200
     assert "Refused by the model" in response.content.decode()
     assert funding().title == "Adequate funding" and risk.history.count() == before
+
+
+@pytest.mark.parametrize("key", ["change-version", "owners-0-owner", "controls-0-owner", "controls-0-id", "risk-parent"])
+def test_huge_numbers_in_hidden_or_choice_fields_are_form_errors(client_for, key):
+    risk = funding()
+    before = risk.history.count()
+    response = client_for("smt").post(reverse("risks:edit", args=[risk.pk]),
+                                      edit_data(risk, **{key: "9" * 30, "risk-title": "Changed"}))
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert risk.history.count() == before

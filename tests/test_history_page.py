@@ -75,6 +75,7 @@ def test_history_of_200_revisions_is_fast(client_for, users):
         timings.append(time.perf_counter() - start)
     assert response.status_code == 200
     # The goal is 150 ms on a 2-core machine; a loose bound here keeps slow CI green.
+    print(f"history page, 200 revisions: median {sorted(timings)[1] * 1000:.0f} ms")
     assert sorted(timings)[1] < 1.0, timings
 
 
