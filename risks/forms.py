@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
 from risks.services import RISK_EDITABLE_FIELDS
@@ -32,7 +33,8 @@ class RiskForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Risk.objects.open()
+        # Open risks, and the present parent even if it has since been closed.
+        parents = Risk.objects.filter(Q(status=Risk.Status.OPEN) | Q(pk=self.instance.parent_id))
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

@@ -183,3 +183,15 @@ def test_review_refuses_bad_input(client_for, key, value, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert risk.reviews.count() == 1
+
+
+def test_create_wrong_method_is_405(client_for):
+    assert client_for("smt").put(reverse("risks:create")).status_code == 405
+
+
+def test_new_risk_page_shows_html_typed_as_text(client_for):
+    response = client_for("smt").post(reverse("risks:create"), new_risk_data(**{
+        "risk-title": "<script>alert(1)</script>", "risk-current_impact": "9"}))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
