@@ -26,15 +26,19 @@ def _attname(model, field):
     return model._meta.get_field(field).attname
 
 
-def rebase_edit_post(data, *, risk, base):
-    """The POSTed edit form, moved from the base revision (a HistoricalRisk) onto `risk` as it is now."""
+def rebase_edit_post(data, *, risk, base, as_of):
+    """The POSTed edit form, moved from the base revision (a HistoricalRisk) onto `risk` as it is now.
+
+    `as_of` is a moment when the form's controls and owners were as the user saw
+    them: just before the first save that made the form stale.
+    """
     data = data.copy()
     for field in RISK_EDITABLE_FIELDS:
         key, attname = f"risk-{field}", _attname(type(risk), field)
         if data.get(key, "") == as_post(getattr(base, attname)):
             data[key] = as_post(getattr(risk, attname))
-    _rebase_controls(data, risk=risk, base_date=base.history_date)
-    _rebase_owners(data, risk=risk, base_date=base.history_date)
+    _rebase_controls(data, risk=risk, base_date=as_of)
+    _rebase_owners(data, risk=risk, base_date=as_of)
     data["change-version"] = str(risk.version)
     return data
 
@@ -46,8 +50,16 @@ def _rebase_controls(data, *, risk, base_date):
     for index in range(total):
         prefix = f"controls-{index}-"
         control_id = data.get(prefix + "id", "")
-        if not control_id.isdigit() or int(control_id) not in then or int(control_id) not in now:
+        if not control_id.isdigit():
             continue
+        if int(control_id) not in now:
+            # Deleted by the other person: offered as a deleted row, which the
+            # user can untick to add it back as a new control.
+            data[prefix + "id"] = ""
+            data[prefix + "DELETE"] = "on"
+            continue
+        if int(control_id) not in then:
+            continue  # no earlier state known: keep the user's values
         before, current = then[int(control_id)], now[int(control_id)]
         for field in CONTROL_FIELDS:
             attname = _attname(Control, field)

@@ -53,6 +53,7 @@ class Entry:
     history_id: int = 0
     version: int = 0
     is_risk: bool = False
+    record: object = None
 
     @property
     def who(self):
@@ -94,7 +95,7 @@ def _entries(records, fields, what, names, label_of):
             what=what, label=label_of(record, values), action=ACTIONS[record.history_type],
             user=record.history_user, date=record.history_date, reason=record.history_change_reason or "",
             changes=changes, history_id=record.history_id,
-            version=getattr(record, "version", 0), is_risk=what == "Risk",
+            version=getattr(record, "version", 0), is_risk=what == "Risk", record=record,
         ))
     return entries
 

@@ -2,9 +2,12 @@
 history and restore. Views are short: forms validate, risks.services writes,
 risks.history and risks.detail gather data before rendering."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from controls.forms import ControlFormSet, control_initial
@@ -66,30 +69,40 @@ def edit(request, pk):
     risk = get_risk_for_user(request.user, pk, edit=True)
     if request.method != "POST":
         return render(request, "risks/edit.html", {"risk": risk, **_edit_forms(risk)})
-    forms = _edit_forms(Risk.objects.with_owners().get(pk=pk), request.POST)
+    forms = _edit_forms(risk, request.POST)
+    change_form = forms["change_form"]
+    # A stale form is a conflict before anything else: its rows may name controls
+    # the other person has since deleted.
+    if change_form.is_valid() and change_form.cleaned_data["version"] != risk.version:
+        return _edit_conflict(request, risk, change_form.cleaned_data["version"])
     if _all_valid(forms):
-        change = forms["change_form"].cleaned_data
         try:
             services.edit_risk(
-                risk_id=risk.pk, expected_version=change["version"], user=request.user,
-                reason=change["reason"], fields=forms["form"].changes(),
+                risk_id=risk.pk, expected_version=change_form.cleaned_data["version"], user=request.user,
+                reason=change_form.cleaned_data["reason"], fields=forms["form"].changes(),
                 owners=forms["owner_formset"].ordered_owners(),
                 controls=forms["control_formset"].changes(),
             )
-        except services.ConflictError as conflict:
-            current = Risk.objects.with_owners().get(pk=risk.pk)
-            base = current.history.filter(version=change["version"]).first()
-            data = (rebase_edit_post(request.POST, risk=current, base=base) if base
-                    else _with_version(request.POST, "change-version", current.version))
-            return _conflict(request, risk, change["version"], current, "risks/_edit_form.html",
-                             _edit_forms(current, data))
+        except services.ConflictError:
+            return _edit_conflict(request, risk, change_form.cleaned_data["version"])
         except ValidationError as error:
             _add_errors(error, {"owners": forms["owner_formset"], "controls": forms["control_formset"],
-                                "reason": forms["change_form"]}, forms["form"])
+                                "reason": change_form}, forms["form"])
         else:
             messages.success(request, "Your changes to the risk and its controls were saved.")
             return redirect("risks:detail", pk=risk.pk)
-    return render(request, "risks/edit.html", {"risk": risk, **forms}, status=200)
+    return render(request, "risks/edit.html", {"risk": Risk.objects.with_owners().get(pk=pk), **forms})
+
+
+def _edit_conflict(request, risk, version):
+    current = Risk.objects.with_owners().get(pk=risk.pk)
+    base, since = changes_since(current, version)
+    if base is None:
+        data = _with_version(request.POST, "change-version", current.version)
+    else:
+        as_of = min(e.date for e in since) - timedelta(microseconds=1) if since else timezone.now()
+        data = rebase_edit_post(request.POST, risk=current, base=base.record, as_of=as_of)
+    return _conflict(request, risk, version, current, "risks/_edit_form.html", _edit_forms(current, data))
 
 
 def _with_version(data, key, version):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from controls.models import Control
 from risks import services
-from risks.models import Risk
+from risks.models import Owner, Risk
 from tests.edit_helpers import edit_data, form_values
 
 
@@ -111,3 +111,30 @@ def test_simultaneous_saves_of_one_version_exactly_one_wins(roles):
     assert risk.version == 2
     assert risk.history.count() == 2  # the creation and the one winning save
     assert risk.history.first().history_change_reason == f"Racer {risk.title.split()[-1]}"
+
+
+@pytest.mark.django_db
+def test_reapplying_keeps_the_other_persons_owners_and_controls(client_for, users):
+    risk = funding()
+    mine = edit_data(risk, reason="My title", **{"risk-title": "Funding and resources"})
+    owners = risk.ordered_owners()
+    others = list(Owner.objects.exclude(pk__in=[o.pk for o in owners]))
+    first, second = Control.objects.filter(risk=risk).order_by("position", "pk")[:2]
+    # The other person adds an owner, rewords one control and deletes another.
+    extra = len(owners)
+    their = edit_data(risk, reason="Their owners and controls", **{
+        f"owners-{extra}-owner": str(others[0].pk), f"owners-{extra}-order": "9",
+        "controls-0-description": "Their rewording", "controls-1-DELETE": "on",
+    })
+    assert client_for("admin").post(reverse("risks:edit", args=[risk.pk]), their).status_code == 302
+    conflict = client_for("smt").post(reverse("risks:edit", args=[risk.pk]), mine)
+    assert conflict.status_code == 409
+    again = form_values(conflict.content.decode())
+    response = client_for("smt").post(reverse("risks:edit", args=[risk.pk]), again)
+    assert response.status_code == 302, response.content.decode()
+    risk = Risk.objects.get(pk=risk.pk)
+    assert risk.title == "Funding and resources"
+    assert [o.name for o in risk.ordered_owners()] == [*[o.name for o in owners], others[0].name]
+    first.refresh_from_db()
+    assert first.description == "Their rewording"
+    assert not Control.objects.filter(pk=second.pk).exists()
