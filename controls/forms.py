@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from controls.models import Control
 from risks.models import Owner
@@ -23,6 +24,8 @@ class ControlForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Owner.objects.all()
+        self.fields["position"].min_value, self.fields["position"].max_value = 0, 999
+        self.fields["position"].validators += [MinValueValidator(0), MaxValueValidator(999)]
         self.fields["position"].widget.attrs.update({"min": 0, "max": 999})
 
     def _post_clean(self):

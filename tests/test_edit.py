@@ -146,25 +146,34 @@ def test_missing_csrf_token_is_403_and_nothing_saved(users):
     assert funding().title == "Adequate funding"
 
 
-def test_a_failure_half_way_saves_nothing(client_for, monkeypatch):
-    """A control that passes the form but fails the model's rules rolls back the risk too."""
+def test_a_failure_half_way_saves_nothing(users):
+    """An invalid control after valid ones rolls back the controls, owners and risk alike."""
     risk = funding()
-    before = risk.history.count()
-    data = edit_data(risk, **{"risk-title": "Renamed", "controls-0-kind": "potential"})
-    import controls.services
+    first = controls_of(risk)[0]
+    before = (risk.history.count(), Control.history.filter(risk_id=risk.pk).count(), risk.ownerships.count())
+    other = Owner.objects.exclude(pk__in=[o.pk for o in risk.ordered_owners()]).first()
+    from django.core.exceptions import ValidationError
 
-    original = controls.services.save_tracked
+    with pytest.raises(ValidationError):
+        services.edit_risk(
+            risk_id=risk.pk, expected_version=risk.version, user=users["smt"], reason="Half",
+            fields={"title": "Renamed"}, owners=[*risk.ordered_owners(), other],
+            controls=[{"id": first.pk, "description": "Changed first"},
+                      {"id": None, "description": "", "kind": "action"}],
+        )
+    risk.refresh_from_db()
+    first.refresh_from_db()
+    assert risk.title == "Adequate funding"
+    assert first.description != "Changed first"
+    assert before == (risk.history.count(), Control.history.filter(risk_id=risk.pk).count(), risk.ownerships.count())
 
-    def refuse(instance, **kwargs):
-        from django.core.exceptions import ValidationError
-        raise ValidationError({"description": "Refused by the model"})
 
-    monkeypatch.setattr(controls.services, "save_tracked", refuse)
-    response = client_for("smt").post(reverse("risks:edit", args=[risk.pk]), data)
-    monkeypatch.setattr(controls.services, "save_tracked", original)
+def test_a_display_order_out_of_range_is_a_field_error(client_for):
+    risk = funding()
+    response = client_for("smt").post(reverse("risks:edit", args=[risk.pk]),
+                                      edit_data(risk, **{"controls-0-position": "40000"}))
     assert response.status_code == 200
-    assert "Refused by the model" in response.content.decode()
-    assert funding().title == "Adequate funding" and risk.history.count() == before
+    assert "less than or equal to 999" in response.content.decode()
 
 
 @pytest.mark.parametrize("key", ["change-version", "owners-0-owner", "controls-0-owner", "controls-0-id", "risk-parent"])
