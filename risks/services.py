@@ -165,3 +165,36 @@ def get_or_create_owner(*, name, role_title="", user, reason):
     if owner is None:
         owner = save_owner(Owner(name=name, role_title=role_title), user=user, reason=reason)
     return owner
+
+
+@transaction.atomic
+def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, controls=()):
+    """One save of the edit page: the risk's fields, its owners and its controls.
+
+    All or nothing: a conflict or any invalid part rolls the whole save back.
+    The risk's version moves on with every save, controls included, so a stale
+    form is a conflict even when only the controls changed meanwhile.
+    """
+    from controls.services import apply_control_changes
+
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Give a reason for the change."})
+    risk = lock_risk(risk_id, expected_version)
+    # Controls first, so the risk's revision (and its new version) closes the save.
+    apply_control_changes(risk, list(controls), user=user, reason=reason)
+    return update_risk(
+        risk_id=risk_id, expected_version=expected_version, user=user, reason=reason,
+        owners=owners, **fields,
+    )
+
+
+@transaction.atomic
+def restore_risk_revision(*, risk_id, history_id, expected_version, user, reason):
+    """Bring back the fields of an earlier revision as a new revision; nothing is deleted."""
+    risk = lock_risk(risk_id, expected_version)
+    old = risk.history.get(history_id=history_id)
+    for field in RISK_EDITABLE_FIELDS:
+        attname = Risk._meta.get_field(field).attname
+        setattr(risk, attname, getattr(old, attname))
+    risk.version += 1
+    return save_tracked(risk, user=user, reason=reason)

@@ -6,4 +6,11 @@ app_name = "risks"
 urlpatterns = [
     path("", register_views.register, name="register"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/history/<int:history_id>/restore/", views.restore, name="restore"),
 ]

@@ -1,0 +1,79 @@
+"""Everything the risk page shows, gathered in a fixed number of queries."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from controls.models import Control, Lever
+from risks.models import Review, Risk, RiskDependency, band_for
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 480, 200, 32
+
+
+def score_chart(reviews):
+    """Points of a small SVG line chart of the current score (1 to 25) at each review, oldest first."""
+    if not reviews:
+        return None
+    plot_w, plot_h = CHART_WIDTH - 2 * CHART_PAD, CHART_HEIGHT - 2 * CHART_PAD
+    step = plot_w / (len(reviews) - 1) if len(reviews) > 1 else 0
+    points = []
+    for index, review in enumerate(reviews):
+        x = CHART_PAD + (index * step if len(reviews) > 1 else plot_w / 2)
+        y = CHART_PAD + plot_h * (25 - review.score) / 24
+        points.append({"x": round(x, 1), "y": round(y, 1), "review": review})
+    gridlines = [{"score": s, "y": round(CHART_PAD + plot_h * (25 - s) / 24, 1)} for s in (1, 5, 10, 15, 20, 25)]
+    return {
+        "width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD, "right": CHART_WIDTH - CHART_PAD,
+        "points": points, "gridlines": gridlines,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "first": reviews[0], "last": reviews[-1],
+    }
+
+
+def score(likelihood, impact):
+    value = likelihood * impact
+    key, label = band_for(value)
+    return {"likelihood": likelihood, "impact": impact, "value": value, "band": key, "band_label": label}
+
+
+def risk_page_data(pk):
+    risk = get_object_or_404(
+        Risk.objects.with_owners().select_related("parent").prefetch_related(
+            Prefetch("dynamic_risks", queryset=Risk.objects.order_by("ref_number", "ref_suffix")),
+            Prefetch("dependencies", queryset=RiskDependency.objects.select_related("depends_on")),
+            Prefetch("dependents", queryset=RiskDependency.objects.select_related("risk")),
+            Prefetch("controls", queryset=Control.objects.select_related("owner").order_by("position", "pk")),
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("reviewed_on", "pk")),
+        ),
+        pk=pk,
+    )
+    controls = list(risk.controls.all())
+    reviews = list(risk.reviews.all())
+    by_kind = [
+        {"label": label, "controls": [c for c in controls if c.kind == kind]}
+        for kind, label in Control.Kind.choices
+    ]
+    by_lever = [
+        {"label": label, "count": sum(1 for c in controls if c.lever == lever),
+         "controls": [c for c in controls if c.lever == lever]}
+        for lever, label in [*Lever.choices, ("", "No lever recorded")]
+    ]
+    today = timezone.localdate()
+    return {
+        "risk": risk,
+        "owners": risk.ordered_owners(),
+        "scores": [
+            ("Inherent", score(risk.inherent_likelihood, risk.inherent_impact)),
+            ("Current", score(risk.current_likelihood, risk.current_impact)),
+            ("Target", score(risk.target_likelihood, risk.target_impact)),
+        ],
+        "dynamic_risks": list(risk.dynamic_risks.all()),
+        "dependencies": list(risk.dependencies.all()),
+        "dependents": list(risk.dependents.all()),
+        "controls_by_kind": by_kind,
+        "controls_by_lever": by_lever,
+        "reviews": list(reversed(reviews)),
+        "last_review": reviews[-1] if reviews else None,
+        "chart": score_chart(reviews),
+        "overdue": bool(risk.next_review and risk.next_review < today and risk.is_open),
+    }

@@ -1,0 +1,167 @@
+"""Forms of the risk pages. They validate; risks.services writes."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
+from risks.services import RISK_EDITABLE_FIELDS
+
+# django-simple-history keeps the reason in a 100-character column.
+REASON_MAX_LENGTH = 100
+
+
+class ChangeForm(forms.Form):
+    """What every change carries: why, and the version the form was built from."""
+
+    reason = forms.CharField(
+        label="Reason for the change", max_length=REASON_MAX_LENGTH,
+        help_text="Kept with the revision in the history, with your name.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class RiskForm(forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = RISK_EDITABLE_FIELDS
+        widgets = {
+            "next_review": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "summary_statement": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Open risks, and the present parent even if it has since been closed.
+        parents = Risk.objects.filter(Q(status=Risk.Status.OPEN) | Q(pk=self.instance.parent_id))
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        for name, field in self.fields.items():
+            if name.endswith(("_likelihood", "_impact")):
+                field.widget.attrs.update({"min": 1, "max": 5})
+
+    def changes(self):
+        return {field: self.cleaned_data[field] for field in RISK_EDITABLE_FIELDS}
+
+
+class NewRiskForm(RiskForm):
+    """Creating a risk also sets its first current score (later ones come from reviews)."""
+
+    class Meta(RiskForm.Meta):
+        fields = (*RISK_EDITABLE_FIELDS, "current_likelihood", "current_impact")
+
+    def changes(self):
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=Owner.objects.all(), required=False, empty_label="(none)",
+        error_messages={"invalid_choice": "Choose an owner from the list."},
+    )
+    order = forms.IntegerField(min_value=0, max_value=99, required=False)
+
+
+class BaseOwnerFormSet(forms.BaseFormSet):
+    def ordered_owners(self):
+        """The chosen owners, by their order number then their place on the page."""
+        chosen = [
+            (form.cleaned_data.get("order") if form.cleaned_data.get("order") is not None else 99, index, form.cleaned_data["owner"])
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data.get("owner")
+        ]
+        return [owner for _, _, owner in sorted(chosen, key=lambda item: item[:2])]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        owners = [form.cleaned_data["owner"].pk for form in self.forms if form.cleaned_data.get("owner")]
+        if len(owners) != len(set(owners)):
+            raise ValidationError("Name each owner only once.")
+
+
+OwnerFormSet = forms.formset_factory(
+    OwnerForm, formset=BaseOwnerFormSet, extra=2, max_num=10, validate_max=True, absolute_max=20,
+)
+
+
+def owner_initial(risk):
+    return [{"owner": ownership.owner_id, "order": position + 1}
+            for position, ownership in enumerate(risk.ownerships.all())]
+
+
+class CloseForm(ChangeForm):
+    reason = forms.CharField(
+        label="Why is this risk being closed?", max_length=REASON_MAX_LENGTH,
+        help_text="Kept with the risk; it can be reopened later.",
+    )
+
+
+class ReopenForm(ChangeForm):
+    reason = forms.CharField(label="Why is this risk being reopened?", max_length=REASON_MAX_LENGTH)
+
+
+class RestoreForm(ChangeForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(label="Why restore this revision?", max_length=REASON_MAX_LENGTH)
+
+
+def suggested_trend(previous_score, new_score):
+    """The trend the score change implies, or None when there is nothing to compare."""
+    if previous_score is None:
+        return None
+    if new_score > previous_score:
+        return Trend.INCREASING
+    if new_score < previous_score:
+        return Trend.DECREASING
+    return Trend.NO_CHANGE
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text="For example, 2017-09-05.")
+    likelihood = forms.IntegerField(label="Current likelihood", validators=SCORE_VALIDATORS,
+                                    min_value=1, max_value=5, help_text="From 1 (lowest) to 5 (highest).")
+    impact = forms.IntegerField(label="Current impact", validators=SCORE_VALIDATORS,
+                                min_value=1, max_value=5, help_text="From 1 (lowest) to 5 (highest).")
+    trend = forms.ChoiceField(choices=Trend.choices, widget=forms.RadioSelect)
+    commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4000, required=False)
+    trend_reason = forms.CharField(
+        label="Why does the trend differ from the score change?", max_length=500, required=False,
+        help_text="Needed only when the trend you choose is not the one the scores suggest.",
+    )
+    reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH,
+                             initial="Review recorded", help_text="Kept with the revision in the history.")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, previous_score=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous_score = previous_score
+
+    def suggestion(self):
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return None
+        likelihood, impact = self.cleaned_data.get("likelihood"), self.cleaned_data.get("impact")
+        if likelihood is None or impact is None:
+            return None
+        return suggested_trend(self.previous_score, likelihood * impact)
+
+    def clean(self):
+        cleaned = super().clean()
+        suggestion = self.suggestion()
+        trend = cleaned.get("trend")
+        if suggestion and trend and trend != suggestion and not cleaned.get("trend_reason", "").strip():
+            self.add_error("trend_reason", (
+                f"The scores suggest “{suggestion.label}” (score {self.previous_score} → "
+                f"{cleaned['likelihood'] * cleaned['impact']}). Say why you chose “{Trend(trend).label}”."
+            ))
+        return cleaned
+
+    def commentary_with_reason(self):
+        commentary = self.cleaned_data["commentary"].strip()
+        trend_reason = self.cleaned_data.get("trend_reason", "").strip()
+        if trend_reason and self.suggestion() and self.cleaned_data["trend"] != self.suggestion():
+            commentary = f"{commentary}\n\nTrend: {trend_reason}".strip()
+        return commentary

@@ -1,0 +1,142 @@
+"""Gathers every revision of a risk, its controls, owners and reviews into plain
+entries for the history and conflict pages: a fixed number of queries, whatever
+the number of revisions (diffs are made by pairing consecutive revisions in Python)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from controls.models import Control, Lever
+from risks.diff import field_changes
+from risks.models import Owner, Review, Risk, RiskOwner, Trend
+
+RISK_FIELDS = [
+    ("ref", "Ref"), ("title", "Title"), ("description", "Description"),
+    ("summary_heading", "Summary heading"), ("summary_statement", "Summary statement"),
+    ("status", "Status"), ("closed_reason", "Reason closed"), ("parent_id", "Parent risk"),
+    ("partner_ref", "Partner register reference"), ("owner_names", "Owners"),
+    ("inherent_likelihood", "Inherent likelihood"), ("inherent_impact", "Inherent impact"),
+    ("current_likelihood", "Current likelihood"), ("current_impact", "Current impact"),
+    ("target_likelihood", "Target likelihood"), ("target_impact", "Target impact"),
+    ("trend", "Trend"), ("last_reviewed", "Last reviewed"), ("next_review", "Next review"),
+]
+CONTROL_FIELDS = [
+    ("kind", "Kind"), ("name", "Name"), ("separator", "Punctuation after the name"),
+    ("description", "Description"), ("owner_id", "Owner"), ("lever", "Lever"),
+    ("due_date", "Due date"), ("status", "Status"), ("position", "Display order"),
+]
+OWNERSHIP_FIELDS = [("owner_id", "Owner"), ("position", "Position")]
+REVIEW_FIELDS = [
+    ("reviewed_on", "Date of review"), ("likelihood", "Current likelihood"),
+    ("impact", "Current impact"), ("trend", "Trend"), ("commentary", "Commentary"),
+]
+CHOICES = {
+    "status": {**dict(Risk.Status.choices), **dict(Control.Status.choices)},
+    "trend": dict(Trend.choices),
+    "kind": dict(Control.Kind.choices),
+    "separator": dict(Control.Separator.choices),
+    "lever": dict(Lever.choices),
+}
+ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class Entry:
+    what: str          # "Risk", "Control", "Owner", "Review"
+    label: str         # which one, e.g. the control's name
+    action: str
+    user: object
+    date: datetime
+    reason: str
+    changes: list = field(default_factory=list)
+    history_id: int = 0
+    version: int = 0
+    is_risk: bool = False
+    record: object = None
+
+    @property
+    def who(self):
+        if self.user is None:
+            return "(system)"
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def when(self):
+        # Formatted here, not with the template's date filter: it is ~10x faster
+        # and the history page renders hundreds of entries.
+        return timezone.localtime(self.date).strftime("%-d %B %Y, %H:%M:%S")
+
+
+def as_text(key, value, names):
+    if value is None or value == "":
+        return ""
+    if key in ("owner_id", "parent_id"):
+        return names.get((key, value), f"(#{value})")
+    if key in CHOICES:
+        return str(CHOICES[key].get(value, value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def _entries(records, fields, what, names, label_of):
+    """Entries for one model's revisions, each diffed against the object's previous revision."""
+    entries, previous = [], {}
+    for record in sorted(records, key=lambda r: (r.id, r.history_date, r.history_id)):
+        values = {key: as_text(key, getattr(record, key), names) for key, _ in fields}
+        before = previous.get(record.id)
+        if record.history_type == "-":
+            changes = field_changes(fields, values, {})
+        else:
+            changes = field_changes(fields, before, values)
+        previous[record.id] = values
+        entries.append(Entry(
+            what=what, label=label_of(record, values), action=ACTIONS[record.history_type],
+            user=record.history_user, date=record.history_date, reason=record.history_change_reason or "",
+            changes=changes, history_id=record.history_id,
+            version=getattr(record, "version", 0), is_risk=what == "Risk", record=record,
+        ))
+    return entries
+
+
+def risk_history(risk):
+    """Every revision touching the risk, newest first (6 queries)."""
+    risk_records = list(risk.history.select_related("history_user"))
+    control_records = list(Control.history.filter(risk_id=risk.pk).select_related("history_user"))
+    ownership_records = list(RiskOwner.history.filter(risk_id=risk.pk).select_related("history_user"))
+    review_records = list(Review.history.filter(risk_id=risk.pk).select_related("history_user"))
+    owner_ids = {r.owner_id for r in (*control_records, *ownership_records) if r.owner_id}
+    parent_ids = {r.parent_id for r in risk_records if r.parent_id}
+    names = {("owner_id", pk): name for pk, name in Owner.objects.filter(pk__in=owner_ids).values_list("pk", "name")}
+    names.update({
+        ("parent_id", pk): f"Risk {ref}: {title}"
+        for pk, ref, title in Risk.objects.filter(pk__in=parent_ids).values_list("pk", "ref", "title")
+    })
+    entries = [
+        *_entries(risk_records, RISK_FIELDS, "Risk", names, lambda r, v: f"Risk {v['ref']}"),
+        *_entries(control_records, CONTROL_FIELDS, "Control", names,
+                  lambda r, v: v["name"] or v["description"][:60]),
+        *_entries(ownership_records, OWNERSHIP_FIELDS, "Owner", names, lambda r, v: v["owner_id"]),
+        *_entries(review_records, REVIEW_FIELDS, "Review", names, lambda r, v: f"Review of {v['reviewed_on']}"),
+    ]
+    entries.sort(key=lambda entry: (entry.date, entry.history_id), reverse=True)
+    return entries
+
+
+def changes_since(risk, version):
+    """What others changed since a form built from `version`: (base revision, entries since).
+
+    The entries are the risk's newer revisions and the control, owner and review
+    revisions written by the same saves (same user and reason, after the base):
+    controls saved outside those saves (a loader, say) are not blamed on them.
+    """
+    entries = risk_history(risk)
+    base = next((e for e in entries if e.is_risk and e.version == version), None)
+    if base is None:
+        return None, []
+    newer = [e for e in entries if e.is_risk and e.version > version]
+    saves = {(e.user, e.reason) for e in newer}
+    since = [e for e in entries if e.is_risk and e.version > version
+             or not e.is_risk and e.date > base.date and (e.user, e.reason) in saves]
+    return base, since

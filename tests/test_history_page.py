@@ -1,0 +1,135 @@
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from controls.models import Control
+from risks import services
+from risks.models import Risk
+
+pytestmark = pytest.mark.django_db
+
+
+def funding():
+    return Risk.objects.get(title="Adequate funding")
+
+
+def revise(risk, user, count):
+    for number in range(count):
+        risk = services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=user,
+                                    reason=f"Revision {number}", description=f"Failure number {number} to fund")
+    return risk
+
+
+@pytest.mark.parametrize("username, expected", [("smt", 200), ("author", 200), ("panel", 403), (None, 302)])
+def test_history_page_by_role(client_for, username, expected):
+    assert client_for(username).get(reverse("risks:history", args=[funding().pk])).status_code == expected
+
+
+def test_history_wrong_method_is_405(client_for):
+    assert client_for("smt").post(reverse("risks:history", args=[funding().pk])).status_code == 405
+
+
+def test_history_lists_every_kind_of_revision_newest_first_with_word_diffs(client_for, users):
+    risk = funding()
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"],
+                         reason="Sharper <b>wording</b>", description="Failure to secure <i>enough</i> money")
+    page = client_for("author").get(reverse("risks:history", args=[risk.pk])).content.decode()
+    for heading in ("Risk changed", "Risk added", "Control added", "Owner added", "Review added"):
+        assert heading in page
+    assert page.index("Sharper") < page.index("Loaded from the September 2017")  # newest first
+    assert "Reason: Sharper &lt;b&gt;wording&lt;/b&gt;" in page
+    assert "&lt;i&gt;enough&lt;/i&gt; money</ins>" in page
+    assert "<del>" in page
+    assert "By Siobhan Peters on" in page
+    assert "<i>enough</i>" not in page
+
+
+def test_history_query_count_does_not_grow_with_revisions(client_for, users):
+    risk = funding()
+    client = client_for("smt")
+    url = reverse("risks:history", args=[risk.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    risk = revise(risk, users["smt"], 20)
+    control = Control.objects.filter(risk=risk).first()
+    control.description = "Reworded"
+    services.save_tracked(control, user=users["author"], reason="Control")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert response.content.decode().count("Reason: Revision") == 20
+
+
+def test_history_of_200_revisions_is_fast(client_for, users):
+    risk = revise(funding(), users["smt"], 200)
+    client = client_for("smt")
+    url = reverse("risks:history", args=[risk.pk])
+    client.get(url)
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+    assert response.status_code == 200
+    # The goal is 150 ms on a 2-core machine; a loose bound here keeps slow CI green.
+    print(f"history page, 200 revisions: median {sorted(timings)[1] * 1000:.0f} ms")
+    assert sorted(timings)[1] < 1.0, timings
+
+
+def test_restore_a_revision_as_a_new_revision(client_for, users):
+    risk = funding()
+    original = risk.history.first()
+    risk = revise(risk, users["smt"], 2)
+    client = client_for("smt")
+    url = reverse("risks:restore", args=[risk.pk, original.history_id])
+    page = client.get(url).content.decode()
+    assert "What restoring changes" in page and "<ins>" in page
+    before = risk.history.count()
+    response = client.post(url, {"version": risk.version, "revision": original.history_id, "reason": "Back to the paper"})
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert risk.description == original.description
+    assert risk.history.count() == before + 1  # a new revision; nothing deleted
+    latest = risk.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (users["smt"], "Back to the paper")
+
+
+def test_restore_needs_a_reason_and_refuses_a_stale_version(client_for, users):
+    risk = funding()
+    original = risk.history.first()
+    stale = revise(risk, users["smt"], 1).version
+    url = reverse("risks:restore", args=[risk.pk, original.history_id])
+    client = client_for("smt")
+    response = client.post(url, {"version": stale, "revision": original.history_id, "reason": ""})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    services.update_risk(risk_id=risk.pk, expected_version=stale, user=users["admin"],
+                         reason="Meanwhile", title="Funding in 2018")
+    response = client.post(url, {"version": stale, "revision": original.history_id, "reason": "Undo"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Reason: Meanwhile" in page and "in 2018</ins>" in page
+    assert f'name="version" value="{stale + 1}"' in page  # the form now carries the current version
+    assert Risk.objects.get(pk=risk.pk).description == "Failure number 0 to fund"
+
+
+def test_restore_refuses_a_tampered_revision(client_for):
+    risk = funding()
+    url = reverse("risks:restore", args=[risk.pk, risk.history.first().history_id])
+    response = client_for("smt").post(url, {"version": risk.version, "revision": "999999", "reason": "x"})
+    assert response.status_code == 200 and "This form was changed" in response.content.decode()
+    other = Risk.objects.exclude(pk=risk.pk).first().history.first()
+    assert client_for("smt").get(reverse("risks:restore", args=[risk.pk, other.history_id])).status_code == 404
+
+
+@pytest.mark.parametrize("username, expected", [("author", 403), ("panel", 403), (None, 302)])
+def test_restore_is_for_smt_editors_only(client_for, username, expected):
+    risk = funding()
+    original = risk.history.first()
+    url = reverse("risks:restore", args=[risk.pk, original.history_id])
+    client = client_for(username)
+    assert client.get(url).status_code == expected
+    assert client.post(url, {"version": risk.version, "revision": original.history_id, "reason": "x"}).status_code == expected
+    assert funding().history.count() == risk.history.count()
