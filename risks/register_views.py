@@ -1,12 +1,55 @@
+"""The register page, its heat map and its exports: all read the same filters."""
+
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from riskregister import access
+from risks import exports
+from risks.filters import CELL_PARAMS, RiskFilter
+from risks.heatmap import heat_map
 from risks.models import Risk
+
+
+def register_filter(request):
+    access.require(request.user, "view_register")
+    return RiskFilter(request.GET, queryset=Risk.objects.all(), request=request)
 
 
 @require_safe
 def register(request):
-    access.require(request.user, "view_register")
-    risks = Risk.objects.open()
-    return render(request, "risks/register.html", {"risks": risks})
+    risk_filter = register_filter(request)
+    context = {"filter": risk_filter, "form": risk_filter.form, "risks": [], "heat_map": None}
+    if risk_filter.is_valid():
+        context["risks"] = list(risk_filter.qs)
+        # The heat map counts every cell under the other filters, so each cell stays reachable.
+        around = request.GET.copy()
+        for param in CELL_PARAMS:
+            around.pop(param, None)
+        context["heat_map"] = heat_map(RiskFilter(around, queryset=Risk.objects.all()).qs, request.GET)
+        context["cell_selected"] = any(request.GET.get(param) for param in CELL_PARAMS)
+    context["query"] = request.GET.urlencode()
+    return render(request, "risks/register.html", context)
+
+
+def export_response(request, renderer):
+    risk_filter = register_filter(request)
+    if not risk_filter.is_valid():
+        return HttpResponseBadRequest(
+            "The filters are not valid: correct them on the register page, then export again.",
+            content_type="text/plain; charset=utf-8",
+        )
+    filename, content_type, content = renderer(list(risk_filter.qs))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def export_csv(request):
+    return export_response(request, exports.render_csv)
+
+
+@require_safe
+def export_xlsx(request):
+    return export_response(request, exports.render_xlsx)
