@@ -1,5 +1,7 @@
 """The register page, its heat map and its exports: all read the same filters."""
 
+from dataclasses import dataclass
+
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +20,24 @@ ROW_FIELDS = (
 )
 
 
+@dataclass(slots=True)
+class RegisterRow:
+    """One row of the register table, ready to print."""
+
+    pk: int
+    ref: str
+    closed: bool
+    glyph: str
+    trend: str
+    title: str
+    url: str
+    description: str
+    owners: str
+    score: int
+    band: str
+    band_label: str
+
+
 def register_rows(risks):
     """Plain rows for the register table: the template only prints (500 rows render fast)."""
     detail_url = reverse("risks:detail", args=[0]).removesuffix("0/")
@@ -26,12 +46,12 @@ def register_rows(risks):
     for risk in risks:
         score = risk.current_likelihood * risk.current_impact
         band_key, band_label = band_for(score)
-        rows.append({
-            "ref": risk.ref, "closed": risk.status != Risk.Status.OPEN,
-            "glyph": TREND_GLYPHS[risk.trend], "trend": trend_labels[risk.trend],
-            "title": risk.title, "url": f"{detail_url}{risk.pk}/", "description": risk.description,
-            "owners": risk.owner_names, "score": score, "band": band_key, "band_label": band_label,
-        })
+        rows.append(RegisterRow(
+            pk=risk.pk, ref=risk.ref, closed=risk.status != Risk.Status.OPEN,
+            glyph=TREND_GLYPHS[risk.trend], trend=trend_labels[risk.trend],
+            title=risk.title, url=f"{detail_url}{risk.pk}/", description=risk.description,
+            owners=risk.owner_names, score=score, band=band_key, band_label=band_label,
+        ))
     return rows
 
 

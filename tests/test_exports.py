@@ -52,7 +52,7 @@ def test_xlsx_reads_back_with_the_same_rows_as_the_page(client_for):
     sheet, rows = read_xlsx(response)
     assert sheet.title == "Risk register"
     assert rows[0] == HEADINGS
-    assert [row[0] for row in rows[1:]] == [row["ref"] for row in page.context["risks"]]
+    assert [row[0] for row in rows[1:]] == [row.ref for row in page.context["risks"]]
     assert len(rows) - 1 == len(page.context["risks"]) > 0
     assert all(isinstance(row[HEADINGS.index("Current score")], int) for row in rows[1:])
 

@@ -17,7 +17,7 @@ REGISTER = reverse("risks:register")
 
 
 def refs(response):
-    return [row["ref"] for row in response.context["risks"]]
+    return [row.ref for row in response.context["risks"]]
 
 
 def expected_refs(queryset):
@@ -87,7 +87,7 @@ def test_filter_by_band(client_for, band):
     response = client_for("smt").get(REGISTER, {"band": band})
     expected = [risk.ref for risk in Risk.objects.open() if band_for(risk.current_score)[0] == band]
     assert refs(response) == expected
-    assert all(row["band"] == band for row in response.context["risks"])
+    assert all(row.band == band for row in response.context["risks"])
 
 
 @pytest.mark.django_db
