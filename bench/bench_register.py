@@ -54,7 +54,8 @@ def main():
             if figures is None:
                 print(f"  {name}: not on this branch")
             else:
-                print(f"  {name:<14} {figures['queries']:>3} queries  median {figures['median_ms']:>7.1f} ms")
+                print(f"  {name:<14} {figures['queries']:>3} queries  median {figures['median_ms']:>7.1f} ms "
+                      f"(CPU {figures['median_cpu_ms']:.1f} ms)")
         memory = result["memory"]
         print(f"  peak memory: {memory['peak_alloc_mib']} MiB allocated while serving the pages "
               f"(tracemalloc); process max RSS {memory['max_rss_mib']} MiB")
