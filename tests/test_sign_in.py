@@ -8,7 +8,10 @@ from django.contrib.sessions.models import Session
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-CONVERTER_VALUES = {"IntConverter": 1, "StringConverter": "x", "SlugConverter": "x", "PathConverter": "x/y"}
+CONVERTER_VALUES = {
+    "IntConverter": 1, "StringConverter": "x", "SlugConverter": "x", "PathConverter": "x/y",
+    "UUIDConverter": "12345678-1234-5678-1234-567812345678",
+}
 
 
 def every_url(patterns=None, namespace=""):
