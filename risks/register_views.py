@@ -41,7 +41,7 @@ class RegisterRow:
 def register_rows(risks):
     """Plain rows for the register table: the template only prints (500 rows render fast)."""
     detail_url = reverse("risks:detail", args=[0]).removesuffix("0/")
-    trend_labels = dict(Risk._meta.get_field("trend").choices)
+    trend_labels = {key: str(label) for key, label in Risk._meta.get_field("trend").choices}
     rows = []
     for risk in risks:
         score = risk.current_likelihood * risk.current_impact
