@@ -13,6 +13,11 @@ SCORE_CHOICES = [(str(value), str(value)) for value in range(1, 6)]
 CELL_PARAMS = ("likelihood", "impact")
 
 
+def choose(what):
+    """A plain message for a value not in the list (a hand-edited or stale bookmark)."""
+    return {"invalid_choice": f"Choose {what} from the list.", "invalid_pk_value": f"Choose {what} from the list."}
+
+
 def band_ranges():
     """{band key: (label, lowest score, highest score)} from the RISK_SCORE_BANDS setting."""
     ranges, upper = {}, 25
@@ -25,25 +30,35 @@ def band_ranges():
 class RiskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="filter_search", max_length=200,
+        error_messages={"max_length": "Search for at most 200 characters."},
         help_text="Words in the title, the description or a control.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     owner = django_filters.ModelChoiceFilter(
         label="Owner", queryset=Owner.objects.all(), method="filter_owner", empty_label="Any owner",
+        error_messages=choose("an owner"),
     )
-    trend = django_filters.ChoiceFilter(label="Trend", choices=Trend.choices, empty_label="Any trend")
-    band = django_filters.ChoiceFilter(label="Score band", choices=(), method="filter_band", empty_label="Any band")
+    trend = django_filters.ChoiceFilter(
+        label="Trend", choices=Trend.choices, empty_label="Any trend", error_messages=choose("a trend"),
+    )
+    band = django_filters.ChoiceFilter(
+        label="Score band", choices=(), method="filter_band", empty_label="Any band",
+        error_messages=choose("a score band"),
+    )
     lever = django_filters.ChoiceFilter(
         label="Lever used by its controls", choices=Lever.choices, method="filter_lever", empty_label="Any lever",
+        error_messages=choose("a lever"),
     )
-    status = django_filters.ChoiceFilter(label="Status", choices=Risk.Status.choices, empty_label=None)
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Risk.Status.choices, empty_label=None, error_messages=choose("open or closed"),
+    )
     likelihood = django_filters.ChoiceFilter(
         label="Current likelihood", field_name="current_likelihood", choices=SCORE_CHOICES,
-        empty_label="Any",
+        empty_label="Any", error_messages={"invalid_choice": "Choose a likelihood from 1 to 5."},
     )
     impact = django_filters.ChoiceFilter(
         label="Current impact", field_name="current_impact", choices=SCORE_CHOICES,
-        empty_label="Any",
+        empty_label="Any", error_messages={"invalid_choice": "Choose an impact from 1 to 5."},
     )
 
     class Meta:

@@ -145,16 +145,23 @@ def test_filters_combine_and_the_url_is_bookmarkable(client_for):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("params,field", [
-    ({"owner": "999999"}, "owner"), ({"owner": "abc"}, "owner"), ({"band": "extreme"}, "band"),
-    ({"likelihood": "9"}, "likelihood"), ({"impact": "x"}, "impact"), ({"status": "deleted"}, "status"),
-    ({"trend": "sideways"}, "trend"), ({"lever": "magic"}, "lever"), ({"q": "x" * 201}, "q"),
+@pytest.mark.parametrize("params,field,message", [
+    ({"owner": "999999"}, "owner", "Choose an owner from the list."),
+    ({"owner": "abc"}, "owner", "Choose an owner from the list."),
+    ({"band": "extreme"}, "band", "Choose a score band from the list."),
+    ({"likelihood": "9"}, "likelihood", "Choose a likelihood from 1 to 5."),
+    ({"impact": "x"}, "impact", "Choose an impact from 1 to 5."),
+    ({"status": "deleted"}, "status", "Choose open or closed from the list."),
+    ({"trend": "sideways"}, "trend", "Choose a trend from the list."),
+    ({"lever": "magic"}, "lever", "Choose a lever from the list."),
+    ({"q": "x" * 201}, "q", "Search for at most 200 characters."),
 ])
-def test_invalid_filter_values_give_a_message_not_an_error(client_for, params, field):
+def test_invalid_filter_values_give_a_message_not_an_error(client_for, params, field, message):
     response = client_for("smt").get(REGISTER, params)
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert f'id="id_{field}_error"' in response.text
+    assert f'<span class="visually-hidden">Error:</span> {message}</p>' in response.text
     assert "Correct the filters above" in response.text
     assert response.context["risks"] == []
     export = client_for("smt").get(reverse("risks:export_csv"), params)
