@@ -40,7 +40,9 @@ class RegisterRow:
 
 def register_rows(risks):
     """Plain rows for the register table: the template only prints (500 rows render fast)."""
-    detail_url = reverse("risks:detail", args=[0]).removesuffix("0/")
+    # One reverse() for all rows: a placeholder pk swapped for each risk's.
+    placeholder = "987654321"
+    detail_url = reverse("risks:detail", args=[int(placeholder)])
     trend_labels = {key: str(label) for key, label in Risk._meta.get_field("trend").choices}
     rows = []
     for risk in risks:
@@ -49,7 +51,7 @@ def register_rows(risks):
         rows.append(RegisterRow(
             pk=risk.pk, ref=risk.ref, closed=risk.status != Risk.Status.OPEN,
             glyph=TREND_GLYPHS[risk.trend], trend=trend_labels[risk.trend],
-            title=risk.title, url=f"{detail_url}{risk.pk}/", description=risk.description,
+            title=risk.title, url=detail_url.replace(placeholder, str(risk.pk)), description=risk.description,
             owners=risk.owner_names, score=score, band=band_key, band_label=band_label,
         ))
     return rows
