@@ -2,9 +2,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from riskregister import access
+from riskregister.dashboard import dashboard, landing_links
 
 
 @require_safe
 def home(request):
-    """Start page: points each role at what it may do."""
-    return render(request, "home.html", {"caps": access.capabilities(request.user)})
+    """SMT editors get their dashboard; every other role a start page of what it may do."""
+    context = {"links": landing_links(request.user), "dashboard": None}
+    if access.can(request.user, "edit_register"):
+        context["dashboard"] = dashboard(request.user)
+    return render(request, "home.html", context)

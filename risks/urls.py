@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/history/<int:history_id>/restore/", views.restore, name="restore"),
+    path("export.csv", register_views.export_csv, name="export_csv"),
+    path("export.xlsx", register_views.export_xlsx, name="export_xlsx"),
 ]

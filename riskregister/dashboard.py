@@ -1,0 +1,105 @@
+"""What the start page shows: gathered here into plain lists, so the template runs no queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from controls.models import Control
+from riskregister import access
+from risks.models import Review, Risk
+
+RECENT_CHANGES = 15
+# There is no "complete" status: a control that is in place has been delivered.
+FINISHED_CONTROL_STATUSES = (Control.Status.IN_PLACE, Control.Status.RETIRED)
+HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+# Landing links: (capability, URL name, link text, what it is for). A link shows when
+# the user has the capability and the URL exists, so apps merged later appear by
+# adding a row here with their URL name.
+LANDING_LINKS = (
+    ("view_register", "risks:register", "The corporate risk register", "Every open risk, with filters, a heat map and exports."),
+    ("compose_papers", "reports:papers", "Quarterly papers", "Compose, preview and publish the Audit Panel paper."),
+    ("read_published", "reports:published", "Published papers", "Papers as the Audit Panel received them."),
+)
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: str
+    what: str
+    verb: str
+    reason: str
+    risk_id: int | None
+    risk_label: str
+
+
+def landing_links(user):
+    links = []
+    for capability, url_name, text, hint in LANDING_LINKS:
+        if not access.can(user, capability):
+            continue
+        try:
+            links.append({"url": reverse(url_name), "text": text, "hint": hint})
+        except NoReverseMatch:
+            continue  # that part of the product is not installed on this build
+    return links
+
+
+def my_risks(user):
+    return list(Risk.objects.open().filter(ownerships__owner__user=user))
+
+
+def overdue_reviews(today):
+    return list(Risk.objects.open().filter(next_review__lt=today).order_by("next_review", "ref_number", "ref_suffix"))
+
+
+def overdue_controls(today):
+    return list(
+        Control.objects.filter(risk__status=Risk.Status.OPEN, due_date__lt=today)
+        .exclude(status__in=FINISHED_CONTROL_STATUSES)
+        .select_related("risk", "owner")
+        .order_by("due_date", "risk__ref_number", "risk__ref_suffix", "position")
+    )
+
+
+def _who(record):
+    user = record.history_user
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.username
+
+
+def recent_changes(user, limit=RECENT_CHANGES):
+    """Newest revisions of risks, controls and reviews by anyone but `user` (three queries)."""
+    changes = []
+    for model, what, label in (
+        (Risk, "Risk", lambda record: (record.id, f"{record.ref} {record.title}")),
+        (Control, "Control", lambda record: (record.risk_id, f"{record.risk.ref} {record.risk.title}" if record.risk else "")),
+        (Review, "Review", lambda record: (record.risk_id, f"{record.risk.ref} {record.risk.title}" if record.risk else "")),
+    ):
+        records = model.history.exclude(history_user=user).select_related("history_user")
+        if model is not Risk:
+            records = records.select_related("risk")
+        for record in records.order_by("-history_date", "-history_id")[:limit]:
+            risk_id, risk_label = label(record)
+            changes.append(Change(
+                when=record.history_date, who=_who(record), what=what,
+                verb=HISTORY_VERBS.get(record.history_type, "Changed"),
+                reason=record.history_change_reason or "", risk_id=risk_id, risk_label=risk_label,
+            ))
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]
+
+
+def dashboard(user):
+    today = timezone.localdate()
+    return {
+        "today": today,
+        "my_risks": my_risks(user),
+        "overdue_reviews": overdue_reviews(today),
+        "overdue_controls": overdue_controls(today),
+        "recent_changes": recent_changes(user),
+    }

@@ -1,0 +1,70 @@
+"""Exports of the register's filtered rows. One contract, as pretix's exporters:
+render(risks) -> (filename, content type, bytes)."""
+
+import csv
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+COLUMNS = (
+    ("Ref", lambda risk: risk.ref),
+    ("Status", lambda risk: risk.get_status_display()),
+    ("Trend", lambda risk: risk.get_trend_display()),
+    ("Title", lambda risk: risk.title),
+    ("Description", lambda risk: risk.description),
+    ("Owners", lambda risk: risk.owner_names),
+    ("Current likelihood", lambda risk: risk.current_likelihood),
+    ("Current impact", lambda risk: risk.current_impact),
+    ("Current score", lambda risk: risk.current_score),
+    ("Band", lambda risk: risk.band[1]),
+    ("Next review", lambda risk: risk.next_review.isoformat() if risk.next_review else ""),
+)
+# A spreadsheet treats a cell starting with one of these as a formula (tab and
+# carriage return can hide one); a leading apostrophe makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rows(risks):
+    for risk in risks:
+        yield [neutralise(value(risk)) for _, value in COLUMNS]
+
+
+def filename(extension):
+    return f"risk-register-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def render_csv(risks):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([heading for heading, _ in COLUMNS])
+    writer.writerows(rows(risks))
+    # The byte-order mark lets Excel read the file as UTF-8 (owners' names, dashes).
+    return filename("csv"), "text/csv; charset=utf-8", buffer.getvalue().encode("utf-8-sig")
+
+
+def render_xlsx(risks):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Risk register"
+    sheet.append([heading for heading, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(risks):
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl itself would store a text starting with "=" as a formula.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return filename("xlsx"), content_type, buffer.getvalue()
