@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 class ReasonForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label="Reason for the change", max_length=250,
+        label="Reason for the change", max_length=100,
         help_text="Kept with the revision in the history.",
     )
 

@@ -16,6 +16,10 @@ RISK_EDITABLE_FIELDS = (
 )
 
 
+# django-simple-history keeps a change reason in a 100-character column.
+REASON_MAX_LENGTH = 100
+
+
 class ConflictError(Exception):
     """The record changed since the form was opened; nothing was saved."""
 
@@ -24,10 +28,16 @@ class ConflictError(Exception):
         self.current = current
 
 
-def save_tracked(instance, *, user, reason, validate=True):
-    """Save one tracked object, validated, with who and why on its revision."""
+def check_reason(reason):
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Give a reason for the change."})
+    if len(reason.strip()) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."})
+
+
+def save_tracked(instance, *, user, reason, validate=True):
+    """Save one tracked object, validated, with who and why on its revision."""
+    check_reason(reason)
     if validate:
         instance.full_clean()
     instance._history_user = user
@@ -177,8 +187,7 @@ def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, c
     """
     from controls.services import apply_control_changes
 
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": "Give a reason for the change."})
+    check_reason(reason)
     risk = lock_risk(risk_id, expected_version)
     # Controls first, so the risk's revision (and its new version) closes the save.
     apply_control_changes(risk, list(controls), user=user, reason=reason)

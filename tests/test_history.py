@@ -87,3 +87,12 @@ def test_controls_keep_history():
     control.description = "Better plan"
     services.save_tracked(control, user=None, reason="Reworded")
     assert [h.history_change_reason for h in control.history.all()] == ["Reworded", "Added"]
+
+
+@pytest.mark.django_db
+def test_an_over_long_reason_is_refused_before_anything_is_written():
+    risk = make_risk("1")
+    with pytest.raises(ValidationError, match="100 characters"):
+        services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=None,
+                             reason="x" * 101, title="Renamed")
+    assert Risk.objects.get().title == "Risk 1 title"
