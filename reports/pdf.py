@@ -11,6 +11,7 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
@@ -65,6 +66,21 @@ class StaticOnlyFetcher(URLFetcher):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
+
+def _page_references(self):
+    # pydyf rebuilds the tuple of all page references on every access, and
+    # WeasyPrint's tagging reads it once per tagged element: quadratic in the
+    # page count (most of the time of a 170-page register). Same tuple, cached
+    # until a page is added.
+    kids = self.pages["Kids"]
+    cached = self.__dict__.get("_page_references_cache")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        self.__dict__["_page_references_cache"] = cached
+    return cached[1]
+
+
+pydyf.PDF.page_references = property(_page_references)
 
 # Fonts are parsed once per process, not once per paper.
 _font_config = None
