@@ -261,3 +261,16 @@ def test_appendix_2_refuses_bad_order_and_stale_versions(client_for, paper):
     response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks, version=paper.version - 1 or 99))
     assert response.status_code == 409
     assert paper.choices.count() == 5
+
+
+@pytest.mark.parametrize("name", ["list", "edit", "appendix_2"])
+def test_compose_pages_queries_do_not_grow_with_the_register(client_for, paper, demo, name, django_assert_max_num_queries):
+    client = client_for("author")
+    client.get(urls(paper)[name])
+    with django_assert_max_num_queries(25) as before:
+        assert client.get(urls(paper)[name]).status_code == 200
+    from tests.factories import make_risk
+    for number in range(20, 30):
+        make_risk(str(number), user=demo["admin"])
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(urls(paper)[name])
