@@ -31,6 +31,14 @@ ROLE_PERMISSIONS = {
     PANEL_MEMBER: [],
 }
 
+# Papers (reports app): authors compose and publish; SMT editors may preview
+# and download the restricted pack.
+ROLE_PERMISSIONS[REPORT_AUTHOR] += [
+    "reports.view_paper", "reports.add_paper", "reports.change_paper",
+    "reports.publish_paper", "reports.view_restricted_pack",
+]
+ROLE_PERMISSIONS[SMT_EDITOR] += ["reports.view_paper", "reports.view_restricted_pack"]
+
 
 def grant(apps, role, permissions):
     """Give `role` (a group, created if missing) the permissions "app_label.codename"."""

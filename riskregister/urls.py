@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("risks/", include("risks.urls")),
     path("admin/", admin.site.urls),
+    path("papers/", include("reports.urls")),
 ]

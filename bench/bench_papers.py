@@ -1,0 +1,144 @@
+"""Time and peak memory to render papers as PDF.
+
+    .venv/bin/python bench/bench_papers.py
+
+Cases (each in its own process, so each peak memory figure is its own):
+  fixture-public       the September 2017 paper, public pack
+  fixture-restricted   the same, restricted pack (Appendices 3 and 4)
+  register-200         the restricted pack over a 200-risk generated register
+                       (`manage.py generate_register --risks 200`)
+
+Each case builds a fresh temporary SQLite database, so nothing touches the
+project's own db.sqlite3. Times are for gather + render_pdf: "cold" is the
+first render in the process (fonts loaded), "warm" the best of the next ones.
+Goals (2-core machine): fixture PDF < 1.5 s; 200-risk restricted pack < 10 s
+and < 400 MB peak RSS.
+"""
+
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ("fixture-public", "fixture-restricted", "register-200")
+WARM_RUNS = 3
+
+
+def setup_django(database_path):
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"sqlite:///{database_path}"
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "riskregister.settings"
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def stand_in_register(count, *, user):
+    """Only when generate_register is missing: `count` risks with 2 owners, a review and 4 controls each."""
+    from controls.models import Control
+    from risks import services
+    from risks.models import Owner
+
+    owners = [services.save_owner(Owner(name=f"Owner {n}"), user=user, reason="Benchmark") for n in range(12)]
+    for number in range(1, count + 1):
+        risk = services.create_risk(
+            user=user, reason="Benchmark", owners=[owners[number % 12], owners[(number + 5) % 12]],
+            ref=str(number), title=f"Benchmark risk {number}",
+            description="Failure to keep the benchmark register realistic in length and shape, " * 2,
+            inherent_likelihood=5, inherent_impact=4, current_likelihood=3, current_impact=4,
+            target_likelihood=2, target_impact=2,
+        )
+        services.record_review(risk_id=risk.pk, user=user, reason="Benchmark", reviewed_on=date(2017, 9, 1),
+                               trend="no_change", likelihood=3, impact=4, commentary="Reviewed at the SMT meeting. " * 3)
+        for position in range(4):
+            services.save_tracked(Control(
+                risk=risk, name=f"Control {position}", description="A control action described in a sentence or two, " * 3,
+                owner=owners[position], lever="oversight", due_date=date(2017, 12, 1), position=position,
+            ), user=user, reason="Benchmark")
+
+
+def prepare(case):
+    from django.contrib.auth import get_user_model
+    from django.core.management import CommandError, call_command
+
+    from reports import services
+    from reports.models import Paper
+    from risks.models import Risk
+
+    if case.startswith("fixture"):
+        call_command("load_demo", stdout=io.StringIO())
+        return Paper.objects.get(meeting_date=date(2017, 9, 22)), case == "fixture-restricted"
+    from riskregister.roles import ensure_roles
+
+    ensure_roles()
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    try:
+        call_command("generate_register", risks=200, stdout=io.StringIO())
+    except CommandError as error:
+        if "Unknown command" not in str(error):
+            raise
+        print("(generate_register is not installed: using this script's own stand-in register)", file=sys.stderr)
+        stand_in_register(200, user=user)
+    paper = Paper.objects.order_by("-meeting_date").first()
+    if paper is None:
+        paper = services.create_paper(user=user, reason="Benchmark", meeting_date=date.today(), title="Benchmark paper")
+        services.set_appendix_2(paper_id=paper.pk, expected_version=paper.version,
+                                risks=list(Risk.objects.open()[:5]), user=user, reason="Benchmark")
+    return paper, True
+
+
+def run_case(case):
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        from reports import rendering
+        from risks.models import Risk
+
+        paper, restricted = prepare(case)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        timings, cpu, pages = [], [], 0
+        for _ in range(1 + (WARM_RUNS if case.startswith("fixture") else 1)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            pdf = rendering.render_pdf(rendering.gather(paper, restricted=restricted))
+            timings.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        risks = Risk.objects.open().count()
+        print(f"{case:<20} {risks:>5} risks {pages:>4} pages  cold {timings[0]:6.2f} s  "
+              f"warm {min(timings[1:]):6.2f} s (CPU {min(cpu[1:]):.2f} s)  peak RSS {peak:6.0f} MB (before rendering {rss_before:.0f} MB)  "
+              f"{len(pdf) / 1024:.0f} KiB")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv:
+        run_case(argv[0])
+        return 0
+    print("Rendering papers as PDF (each case in a fresh process and database)")
+    failed = 0
+    for case in CASES:
+        result = subprocess.run([sys.executable, __file__, case], cwd=ROOT, capture_output=True, text=True)
+        if result.returncode:
+            failed += 1
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            print(f"{case:<20} FAILED: {last}")
+        else:
+            print(result.stdout.strip())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+from django import forms
+
+from reports.models import Paper
+from reports.services import FRAME_FIELDS
+
+TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdependencies": 3, "legal": 3}
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, initial):
+        super().__init__(
+            label="Reason for the change", max_length=250, initial=initial,
+            help_text="Kept with the paper's history.",
+            error_messages={"required": "Give a reason for the change."},
+        )
+
+
+class PaperCreateForm(forms.ModelForm):
+    copy_previous = forms.BooleanField(
+        label="Start from the previous paper's narrative and Appendix 2 choices", required=False,
+    )
+
+    class Meta:
+        model = Paper
+        fields = ["meeting_date", "panel", "title", "report_by"]
+        widgets = {"meeting_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"meeting_date": "For example, 2017-12-15."}
+        error_messages = {
+            "title": {"required": "Enter a title."},
+            "panel": {"required": "Enter the panel's name."},
+            "meeting_date": {"required": "Enter the date of the meeting.", "invalid": "Enter a real date, such as 2017-12-15."},
+        }
+
+
+class PaperEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = ReasonField("Edited the paper's narrative")
+
+    class Meta:
+        model = Paper
+        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS)
+        error_messages = {"title": {"required": "Enter a title."}, "panel": {"required": "Enter the panel's name."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Paper.NARRATIVE_FIELDS:
+            self.fields[name].widget.attrs["rows"] = TEXTAREA_ROWS.get(name, 8)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def frame_fields(self):
+        return [self[name] for name in FRAME_FIELDS]
+
+    def narrative_fields(self):
+        return [self[name] for name in Paper.NARRATIVE_FIELDS]
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class Appendix2Form(forms.Form):
+    """Which risks Appendix 2 shows, and in what order: a tick and a number per risk."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = ReasonField("Changed the Appendix 2 risks")
+
+    def __init__(self, *args, risks, chosen, **kwargs):
+        """`risks`: open risks plus any chosen risk since closed; `chosen`: {risk id: position}."""
+        super().__init__(*args, **kwargs)
+        self.risks = list(risks)
+        self.rows = []
+        for risk in self.risks:
+            include = forms.BooleanField(required=False, initial=risk.pk in chosen, label=f"Include risk {risk.ref}")
+            order = forms.IntegerField(
+                required=False, min_value=1, max_value=999, label=f"Order of risk {risk.ref}",
+                initial=chosen[risk.pk] + 1 if risk.pk in chosen else None,
+                error_messages={"invalid": "Enter a whole number.", "min_value": "Enter a number from 1."},
+            )
+            self.fields[f"include_{risk.pk}"] = include
+            self.fields[f"order_{risk.pk}"] = order
+            self.rows.append((risk, f"include_{risk.pk}", f"order_{risk.pk}"))
+
+    def bound_rows(self):
+        return [(risk, self[include], self[order]) for risk, include, order in self.rows]
+
+    def clean(self):
+        cleaned = super().clean()
+        picked = []
+        for index, (risk, include, order) in enumerate(self.rows):
+            if not cleaned.get(include):
+                continue
+            if not risk.is_open:
+                self.add_error(include, f"Risk {risk.ref} is closed: Appendix 2 shows open risks only. Untick it.")
+            position = cleaned.get(order)
+            picked.append((position if position is not None else 1000 + index, index, risk))
+        cleaned["risks"] = [risk for *_, risk in sorted(picked, key=lambda item: item[:2])]
+        return cleaned

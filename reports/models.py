@@ -1,0 +1,153 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from reports.markup import NarrativeError, check_plain_text, parse
+
+PLAIN_TEXT_HINT = (
+    "Plain text. Leave a blank line between paragraphs. Write **words** for bold, "
+    "and [[risk:N]] (from the list of risks) for a cross-reference."
+)
+
+
+def narrative_field(verbose_name, help_text=PLAIN_TEXT_HINT, blank=True):
+    return models.TextField(verbose_name, max_length=20000, blank=blank, help_text=help_text)
+
+
+class Paper(models.Model):
+    """One panel meeting's report: its frame and narrative, in the seed's order."""
+
+    panel = models.CharField(max_length=200, default="Audit Panel")
+    meeting_date = models.DateField(
+        "meeting date", unique=True,
+        error_messages={"unique": "There is already a paper for a meeting on this date."},
+    )
+    title = models.CharField(max_length=200, help_text="Such as “MOPAC Risk Management Report”.")
+    report_by = models.CharField("report by", max_length=200, default="Chief Executive Officer")
+    author_name = models.CharField(
+        "author's name", max_length=200, blank=True,
+        help_text="Stored as the PDF's author; the paper prints the contact details below.",
+    )
+    # Narrative, in the paper's order (see reports.sections.SECTIONS).
+    summary = narrative_field("report summary")
+    key_considerations = narrative_field("key considerations for the panel")
+    interdependencies = narrative_field("interdependencies and cross-cutting issues")
+    recommendations_intro = narrative_field(
+        "recommendations: opening words", help_text="Such as “The Audit Panel is recommended to:”.",
+    )
+    recommendations = narrative_field(
+        "recommendations", help_text="One recommendation per line; the paper letters them a, b, c.",
+    )
+    supporting_information = narrative_field(
+        "supporting information",
+        help_text="Paragraphs separated by a blank line; the paper numbers them 1.1, 1.2 and so on.",
+    )
+    equality_diversity = narrative_field("equality and diversity impact")
+    financial = narrative_field("financial implications")
+    legal = narrative_field("legal implications")
+    risk_implications = narrative_field("risk implications")
+    contact_details = narrative_field("contact details")
+    background_papers = narrative_field(
+        "background papers", help_text="Listed after the appendices; leave empty if there are none.",
+    )
+    governance_model = narrative_field(
+        "Appendix 3: internal governance (restricted)",
+        help_text="Only in the restricted pack.",
+    )
+    appendix_2_risks = models.ManyToManyField(
+        "risks.Risk", through="PaperRisk", related_name="papers", blank=True,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    NARRATIVE_FIELDS = (
+        "summary", "key_considerations", "interdependencies", "recommendations_intro",
+        "recommendations", "supporting_information", "equality_diversity", "financial", "legal",
+        "risk_implications", "contact_details", "background_papers", "governance_model",
+    )
+
+    class Meta:
+        ordering = ["-meeting_date"]
+        permissions = [
+            ("publish_paper", "Can publish a paper"),
+            ("view_restricted_pack", "Can see a paper's restricted pack"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title=""), name="paper_title_not_empty",
+                violation_error_message="Enter a title.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(panel=""), name="paper_panel_not_empty",
+                violation_error_message="Enter the panel's name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.panel}, {self.meeting_date:%d %B %Y})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in self.NARRATIVE_FIELDS:
+            try:
+                text = getattr(self, name)
+                check_plain_text(text)
+                check_references(parse(text))
+            except NarrativeError as error:
+                errors[name] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def previous(self):
+        return Paper.objects.filter(meeting_date__lt=self.meeting_date).order_by("-meeting_date").first()
+
+
+def check_references(parsed):
+    """Every cross-reference must name an open risk (one query per section)."""
+    from risks.models import Risk
+
+    wanted = {value for paragraph in parsed for kind, value in paragraph if kind == "risk"}
+    if not wanted:
+        return
+    found = dict(Risk.objects.filter(pk__in=wanted).values_list("pk", "status"))
+    for pk in sorted(wanted):
+        if pk not in found:
+            raise NarrativeError(f"[[risk:{pk}]] refers to no risk in the register: pick one from the list.")
+        if found[pk] != Risk.Status.OPEN:
+            raise NarrativeError(f"[[risk:{pk}]] refers to a closed risk: pick an open one from the list.")
+
+
+class PaperRisk(models.Model):
+    """A risk the author chose for Appendix 2 (summary risk position), in order."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="choices")
+    risk = models.ForeignKey("risks.Risk", on_delete=models.PROTECT, related_name="paper_choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "Appendix 2 risk"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "risk"], name="paperrisk_unique",
+                violation_error_message="This risk is already in Appendix 2.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Appendix 2 of {self.paper}: risk {self.risk_id}"
+
+    def clean(self):
+        super().clean()
+        if self.risk_id and not self.risk.is_open:
+            raise ValidationError({"risk": f"Risk {self.risk.ref} is closed: Appendix 2 shows open risks only."})
+
+
+def organisation():
+    return {"name": settings.ORGANISATION_NAME, "short_name": settings.ORGANISATION_SHORT_NAME}

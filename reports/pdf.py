@@ -1,0 +1,98 @@
+"""HTML to PDF with WeasyPrint, fetching nothing but the project's static files.
+
+The HTML links its stylesheet as /static/...; we give WeasyPrint a base URL on
+a reserved, never-resolving host (.invalid, RFC 2606) and a fetcher that maps
+that host's /static/ paths to files found by Django's staticfiles finders. Every
+other URL (http, https elsewhere, file:// outside the static folders, data:,
+ftp ...) is refused. Nothing goes through urllib, so there are no redirects.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pydyf
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_ORIGIN = "https://static.invalid"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+class BlockedURL(ValueError):
+    """A paper asked for something outside the project's static files."""
+
+
+def static_roots():
+    roots = [Path(path) for path in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    return [root.resolve() for root in roots]
+
+
+def _inside_static(path):
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(root) for root in static_roots()) and resolved.is_file()
+
+
+def resolve_static_url(url):
+    """The file a URL names, if it is one of the project's static files; else BlockedURL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        path = Path(unquote(parts.path))
+        if parts.netloc not in ("", "localhost") or not _inside_static(path):
+            raise BlockedURL(f"Only the project's static files may be fetched, not {url}")
+        return path.resolve()
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if f"{scheme}://{parts.netloc}" != STATIC_ORIGIN or not parts.path.startswith(prefix) or parts.query:
+        raise BlockedURL(f"Only the project's static files may be fetched, not {url}")
+    relative = unquote(parts.path.removeprefix(prefix))
+    found = finders.find(relative) if ".." not in Path(relative).parts else None
+    if not found or not _inside_static(found):
+        raise BlockedURL(f"No such static file: {url}")
+    return Path(found).resolve()
+
+
+class StaticOnlyFetcher(URLFetcher):
+    def __init__(self):
+        super().__init__(allowed_protocols=(), allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        path = resolve_static_url(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def _page_references(self):
+    # pydyf rebuilds the tuple of all page references on every access, and
+    # WeasyPrint's tagging reads it once per tagged element: quadratic in the
+    # page count (most of the time of a 170-page register). Same tuple, cached
+    # until a page is added.
+    kids = self.pages["Kids"]
+    cached = self.__dict__.get("_page_references_cache")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        self.__dict__["_page_references_cache"] = cached
+    return cached[1]
+
+
+pydyf.PDF.page_references = property(_page_references)
+
+# Fonts are parsed once per process, not once per paper.
+_font_config = None
+
+
+def font_config():
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def html_to_pdf(html):
+    document = HTML(string=html, base_url=f"{STATIC_ORIGIN}/", url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(font_config=font_config(), **PDF_OPTIONS)

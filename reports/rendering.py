@@ -1,0 +1,244 @@
+"""Render a paper: gather a plain snapshot first, then HTML or PDF from it only.
+
+    data = gather(paper, restricted=False)   # dict of str/int/bool/list/dict only
+    html = render_html(data)                 # a complete HTML document (str)
+    pdf = render_pdf(data)                   # A4, tagged PDF/UA-1 (bytes)
+
+The snapshot is JSON-serialisable (json.dumps(data) works), so a publication
+can store it and re-render it later without touching the live register. The
+HTML and the PDF come from one template, templates/reports/paper.html.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from controls.models import Control
+from reports.markup import parse, parse_lines
+from reports.models import Paper, PaperRisk
+from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
+from risks.models import TREND_GLYPHS, Review, Risk, Trend, band_for
+
+SNAPSHOT_SCHEMA = 1
+
+
+def long_date(value):
+    return f"{value:%A}, {value.day} {value:%B %Y}"
+
+
+def short_date(value):
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def trend_data(trend):
+    return {"trend": str(trend), "trend_label": Trend(trend).label, "glyph": TREND_GLYPHS[Trend(trend)]}
+
+
+# Narrative ---------------------------------------------------------------
+
+def _runs(tokens, refs):
+    runs = []
+    for kind, value in tokens:
+        if kind == "risk":
+            runs.append({"text": f"Risk {refs.get(value, '?')}", "strong": False})
+        else:
+            runs.append({"text": value, "strong": kind == "strong"})
+    return runs
+
+
+def _paragraphs(parsed, refs):
+    return [_runs(tokens, refs) for tokens in parsed]
+
+
+def _references(paper):
+    """{risk id: ref now} for every cross-reference in the paper (one query)."""
+    from reports.markup import referenced_risks
+
+    wanted = set()
+    for name in Paper.NARRATIVE_FIELDS:
+        wanted |= referenced_risks(getattr(paper, name))
+    return dict(Risk.objects.filter(pk__in=wanted).values_list("pk", "ref")) if wanted else {}
+
+
+def _sections(paper, refs, appendices):
+    sections = []
+    for field, number, heading, kind in SECTIONS:
+        section = {
+            "key": field, "number": number, "heading": heading, "kind": kind,
+            "subheading": SUMMARY_SUBHEADING if field == "summary" else "",
+            "intro": [], "paragraphs": [], "items": [], "appendices": [],
+        }
+        text = getattr(paper, field)
+        if kind == "letters":
+            section["intro"] = _paragraphs(parse(paper.recommendations_intro), refs)
+            section["items"] = [
+                {"label": f"{chr(ord('a') + index % 26)}.", "runs": _runs(tokens, refs)}
+                for index, tokens in enumerate(parse_lines(text))
+            ]
+        elif kind == "numbered":
+            section["items"] = [
+                {"label": f"{number}.{index}", "runs": _runs(tokens, refs)}
+                for index, tokens in enumerate(parse(text), start=1)
+            ]
+        else:
+            section["paragraphs"] = _paragraphs(parse(text), refs)
+        if kind == "appendices":
+            section["appendices"] = appendices
+        sections.append(section)
+    return sections
+
+
+# Appendices --------------------------------------------------------------
+
+def _trends_as_at(paper, risks):
+    """{risk id: trend} from each risk's latest review on or before the meeting.
+
+    A risk not in the previous paper (no review on or before that meeting) is
+    "new"; so is a risk with no review yet.
+    """
+    latest = {}
+    reviews = (
+        Review.objects.filter(risk__in=risks, reviewed_on__lte=paper.meeting_date)
+        .order_by("risk_id", "-reviewed_on", "-pk").values_list("risk_id", "trend")
+    )
+    for risk_id, trend in reviews:
+        latest.setdefault(risk_id, trend)
+    previous = paper.previous()
+    if previous is not None:
+        known = set(
+            Review.objects.filter(risk__in=risks, reviewed_on__lte=previous.meeting_date)
+            .values_list("risk_id", flat=True).distinct()
+        )
+        latest = {risk_id: trend for risk_id, trend in latest.items() if risk_id in known}
+    return {risk.pk: latest.get(risk.pk, Trend.NEW) for risk in risks}
+
+
+def _appendix_1(paper, risks):
+    trends = _trends_as_at(paper, risks)
+    return [
+        {
+            "ref": risk.ref, "title": risk.title, "description": risk.description,
+            "owners": risk.owner_names, **trend_data(trends[risk.pk]),
+        }
+        for risk in risks
+    ]
+
+
+def _control(control):
+    return {
+        "text": control.text, "kind": control.kind, "kind_label": control.get_kind_display(),
+        "status": control.get_status_display(), "owner": control.owner.name if control.owner else "",
+        "lever": control.get_lever_display() if control.lever else "",
+        "due_date": control.due_date.isoformat() if control.due_date else "",
+        "due_date_display": short_date(control.due_date),
+    }
+
+
+def _live_controls():
+    return Prefetch(
+        "risk__controls",
+        queryset=Control.objects.exclude(status=Control.Status.RETIRED).select_related("owner").order_by("kind", "position", "pk"),
+    )
+
+
+def _appendix_2(paper):
+    choices = (
+        PaperRisk.objects.filter(paper=paper, risk__status=Risk.Status.OPEN)
+        .select_related("risk").prefetch_related(_live_controls()).order_by("position", "pk")
+    )
+    positions = []
+    for choice in choices:
+        risk, controls = choice.risk, list(choice.risk.controls.all())
+        positions.append({
+            "ref": risk.ref, "heading": risk.heading, "statement": risk.statement,
+            "actions": [c.text for c in controls if c.kind == Control.Kind.ACTION],
+            "potential": [c.text for c in controls if c.kind == Control.Kind.POTENTIAL],
+        })
+    return positions
+
+
+def _score(likelihood, impact):
+    score = likelihood * impact
+    key, label = band_for(score)
+    return {"likelihood": likelihood, "impact": impact, "score": score, "band": key, "band_label": label}
+
+
+def _appendix_4(paper, risks):
+    reviews = {}
+    for review in (
+        Review.objects.filter(risk__in=risks, reviewed_on__lte=paper.meeting_date)
+        .select_related("reviewer").order_by("-reviewed_on", "-pk")
+    ):
+        reviews.setdefault(review.risk_id, []).append({
+            "reviewed_on": review.reviewed_on.isoformat(), "reviewed_on_display": short_date(review.reviewed_on),
+            "score": _score(review.likelihood, review.impact), "commentary": review.commentary,
+            **trend_data(review.trend),
+        })
+    controls = {}
+    for control in Control.objects.filter(risk__in=risks).select_related("owner").order_by("kind", "position", "pk"):
+        controls.setdefault(control.risk_id, []).append(_control(control))
+    return [
+        {
+            "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
+            "inherent": _score(risk.inherent_likelihood, risk.inherent_impact),
+            "current": _score(risk.current_likelihood, risk.current_impact),
+            "target": _score(risk.target_likelihood, risk.target_impact),
+            "reviews": reviews.get(risk.pk, []), "controls": controls.get(risk.pk, []),
+        }
+        for risk in risks
+    ]
+
+
+# Public API --------------------------------------------------------------
+
+def gather(paper, *, restricted):
+    """The paper as plain data: what the public (or restricted) pack shows, nothing more."""
+    short_name = settings.ORGANISATION_SHORT_NAME
+    refs = _references(paper)
+    risks = list(Risk.objects.open().order_by("ref_number", "ref_suffix", "pk"))
+    titles = appendix_titles(short_name)
+    appendices = [
+        {"number": number, "title": listed, "heading": heading, "restricted": is_restricted}
+        for number, listed, heading, is_restricted in titles
+    ]
+    data = {
+        "schema": SNAPSHOT_SCHEMA,
+        "restricted": restricted,
+        "organisation": {"name": settings.ORGANISATION_NAME, "short_name": short_name},
+        "frame": {
+            "panel": paper.panel, "meeting_date": paper.meeting_date.isoformat(),
+            "meeting_date_display": long_date(paper.meeting_date), "title": paper.title,
+            "report_by": paper.report_by, "author": paper.author_name or paper.report_by,
+        },
+        "sections": _sections(paper, refs, appendices),
+        "appendices": appendices,
+        "appendix_1": _appendix_1(paper, risks),
+        "appendix_2": _appendix_2(paper),
+        "appendix_3": None,
+        "appendix_4": None,
+    }
+    if restricted:
+        data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
+        data["appendix_4"] = _appendix_4(paper, risks)
+    return data
+
+
+def render_html(data, *, screen_links=None):
+    """The paper as a complete HTML document; `screen_links` adds a browser-only bar."""
+    return render_to_string("reports/paper.html", {"paper": data, "screen_links": screen_links or []})
+
+
+def render_pdf(data):
+    """The paper as an A4, tagged PDF (PDF/UA-1), fetching only the project's static files."""
+    from reports.pdf import html_to_pdf
+
+    return html_to_pdf(render_html(data))
+
+
+def filename(data, extension):
+    pack = "restricted" if data["restricted"] else "public"
+    meeting = date.fromisoformat(data["frame"]["meeting_date"])
+    panel = "-".join(data["frame"]["panel"].lower().split())
+    return f"{panel}-{meeting:%Y-%m-%d}-{pack}.{extension}"

@@ -1,0 +1,83 @@
+"""Writes to papers. Each leaves a revision with the acting user and a reason,
+through save() (never queryset.update() or bulk methods)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reports.models import Paper, PaperRisk
+from risks.models import Risk
+from risks.services import ConflictError, delete_tracked, save_tracked
+
+FRAME_FIELDS = ("panel", "title", "report_by", "author_name")
+EDITABLE_FIELDS = FRAME_FIELDS + Paper.NARRATIVE_FIELDS
+
+
+def _copy_narrative(source, target):
+    for name in Paper.NARRATIVE_FIELDS + ("report_by", "author_name", "panel"):
+        setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def create_paper(*, user, reason, meeting_date, title, copy_from=None, **fields):
+    """A new paper for a meeting; with `copy_from`, it starts from that paper's narrative
+    and Appendix 2 choices (closed risks left out)."""
+    paper = Paper(meeting_date=meeting_date, title=title)
+    if copy_from is not None:
+        _copy_narrative(copy_from, paper)
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"Not editable here: {name}")
+        setattr(paper, name, value)
+    save_tracked(paper, user=user, reason=reason)
+    if copy_from is not None:
+        open_choices = copy_from.choices.filter(risk__status=Risk.Status.OPEN).order_by("position", "pk")
+        for position, choice in enumerate(open_choices):
+            save_tracked(PaperRisk(paper=paper, risk_id=choice.risk_id, position=position),
+                         user=user, reason=reason, validate=False)
+    return paper
+
+
+def lock_paper(paper_id, expected_version):
+    paper = Paper.objects.select_for_update().get(pk=paper_id)
+    if expected_version is not None and paper.version != expected_version:
+        raise ConflictError(paper)
+    return paper
+
+
+@transaction.atomic
+def update_paper(*, paper_id, expected_version, user, reason, **changes):
+    """Change the frame and narrative as one revision; ConflictError if it moved on."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    paper = lock_paper(paper_id, expected_version)
+    for name, value in changes.items():
+        setattr(paper, name, value)
+    paper.version += 1
+    return save_tracked(paper, user=user, reason=reason)
+
+
+@transaction.atomic
+def set_appendix_2(*, paper_id, expected_version, risks, user, reason):
+    """Make Appendix 2 exactly `risks`, in that order. Closed risks are refused."""
+    paper = lock_paper(paper_id, expected_version)
+    risks = list(risks)
+    closed = [risk.ref for risk in risks if not risk.is_open]
+    if closed:
+        raise ValidationError({"risks": f"Risk {', '.join(closed)} is closed: Appendix 2 shows open risks only."})
+    if len({risk.pk for risk in risks}) != len(risks):
+        raise ValidationError({"risks": "Choose each risk only once."})
+    current = {choice.risk_id: choice for choice in paper.choices.all()}
+    wanted = [risk.pk for risk in risks]
+    for risk_id, choice in current.items():
+        if risk_id not in wanted:
+            delete_tracked(choice, user=user, reason=reason)
+    for position, risk_id in enumerate(wanted):
+        choice = current.get(risk_id)
+        if choice is None:
+            save_tracked(PaperRisk(paper=paper, risk_id=risk_id, position=position), user=user, reason=reason, validate=False)
+        elif choice.position != position:
+            choice.position = position
+            save_tracked(choice, user=user, reason=reason, validate=False)
+    paper.version += 1
+    return save_tracked(paper, user=user, reason=reason, validate=False)

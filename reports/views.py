@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from reports import rendering, services
+from reports.forms import Appendix2Form, PaperCreateForm, PaperEditForm
+from reports.models import Paper
+from riskregister import access
+from risks.models import Risk
+from risks.services import ConflictError
+
+
+def require_reader(user):
+    """Authors compose papers; SMT editors may read drafts (and their restricted pack)."""
+    if not (access.can(user, "compose_papers") or access.can(user, "view_restricted")):
+        raise PermissionDenied
+
+
+def get_paper_for_user(user, pk, *, capability=None):
+    if capability is None:
+        require_reader(user)
+    else:
+        access.require(user, capability)
+    return get_object_or_404(Paper, pk=pk)
+
+
+def _apply_errors(form, error):
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@require_safe
+def paper_list(request):
+    require_reader(request.user)
+    papers = list(Paper.objects.order_by("-meeting_date"))
+    return render(request, "reports/list.html", {"papers": papers})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_create(request):
+    access.require(request.user, "compose_papers")
+    previous = Paper.objects.order_by("-meeting_date").first()
+    form = PaperCreateForm(request.POST or None, initial={"title": previous.title if previous else ""})
+    if request.method == "POST" and form.is_valid():
+        copy_from = None
+        if form.cleaned_data["copy_previous"]:
+            copy_from = Paper.objects.filter(meeting_date__lt=form.cleaned_data["meeting_date"]).order_by("-meeting_date").first()
+        fields = {name: form.cleaned_data[name] for name in ("panel", "report_by")}
+        try:
+            paper = services.create_paper(
+                user=request.user, reason="Paper created in the browser",
+                meeting_date=form.cleaned_data["meeting_date"], title=form.cleaned_data["title"],
+                copy_from=copy_from, **fields,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Paper for {paper.meeting_date:%d %B %Y} created.")
+            return redirect("reports:edit", pk=paper.pk)
+    return render(request, "reports/create.html", {"form": form, "previous": previous})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_edit(request, pk):
+    paper = get_paper_for_user(request.user, pk, capability="compose_papers")
+    form = PaperEditForm(request.POST or None, instance=paper)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_paper(
+                paper_id=paper.pk, expected_version=form.cleaned_data["version"], user=request.user,
+                reason=form.cleaned_data["reason"], **form.changes(),
+            )
+        except ConflictError:
+            status = 409
+            form.add_error(None, "Someone else saved this paper since you opened it. Your text is below, "
+                                 "not saved: copy what you need, then reload the page to see their changes.")
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Paper saved.")
+            return redirect("reports:edit", pk=paper.pk)
+    risks = list(Risk.objects.open().order_by("ref_number", "ref_suffix", "pk"))
+    return render(request, "reports/edit.html", {"paper": paper, "form": form, "risks": risks}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_appendix_2(request, pk):
+    paper = get_paper_for_user(request.user, pk, capability="compose_papers")
+    chosen = {choice.risk_id: index for index, choice in enumerate(paper.choices.order_by("position", "pk"))}
+    risks = list(Risk.objects.filter(status=Risk.Status.OPEN) | Risk.objects.filter(pk__in=chosen))
+    form = Appendix2Form(request.POST or None, risks=risks, chosen=chosen, initial={"version": paper.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_appendix_2(
+                paper_id=paper.pk, expected_version=form.cleaned_data["version"],
+                risks=form.cleaned_data["risks"], user=request.user, reason=form.cleaned_data["reason"],
+            )
+        except ConflictError:
+            status = 409
+            form.add_error(None, "Someone else saved this paper since you opened it: nothing was saved. Reload the page and choose again.")
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Appendix 2 saved.")
+            return redirect("reports:edit", pk=paper.pk)
+    return render(request, "reports/appendix_2.html", {"paper": paper, "form": form}, status=status)
+
+
+def _screen_links(request, paper, restricted):
+    links = [{"url": reverse("reports:list"), "label": "All papers"}]
+    if access.can(request.user, "compose_papers"):
+        links.append({"url": reverse("reports:edit", args=[paper.pk]), "label": "Edit this paper"})
+    if restricted:
+        links.append({"url": reverse("reports:pdf_restricted", args=[paper.pk]), "label": "Download the restricted pack (PDF)"})
+        links.append({"url": reverse("reports:preview", args=[paper.pk]), "label": "Public pack"})
+    else:
+        links.append({"url": reverse("reports:pdf", args=[paper.pk]), "label": "Download the PDF"})
+        if access.can(request.user, "view_restricted"):
+            links.append({"url": reverse("reports:preview_restricted", args=[paper.pk]), "label": "Restricted pack"})
+    return links
+
+
+def _preview(request, paper, *, restricted):
+    data = rendering.gather(paper, restricted=restricted)
+    return HttpResponse(rendering.render_html(data, screen_links=_screen_links(request, paper, restricted)))
+
+
+def _pdf(paper, *, restricted):
+    data = rendering.gather(paper, restricted=restricted)
+    response = HttpResponse(rendering.render_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{rendering.filename(data, "pdf")}"'
+    return response
+
+
+@require_safe
+def paper_preview(request, pk):
+    return _preview(request, get_paper_for_user(request.user, pk), restricted=False)
+
+
+@require_safe
+def paper_preview_restricted(request, pk):
+    return _preview(request, get_paper_for_user(request.user, pk, capability="view_restricted"), restricted=True)
+
+
+@require_safe
+def paper_pdf(request, pk):
+    return _pdf(get_paper_for_user(request.user, pk), restricted=False)
+
+
+@require_safe
+def paper_pdf_restricted(request, pk):
+    return _pdf(get_paper_for_user(request.user, pk, capability="view_restricted"), restricted=True)

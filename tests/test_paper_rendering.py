@@ -1,0 +1,172 @@
+"""The snapshot (reports.rendering.gather), trends as at the meeting, the markup, the command."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reports import rendering, services
+from reports.markup import NarrativeError, check_plain_text, parse, parse_lines
+from reports.models import Paper
+from risks import services as risk_services
+from risks.models import Risk
+from tests.factories import make_risk
+from tests.seed import appendix_1_rows
+
+
+@pytest.fixture
+def paper(demo):
+    return Paper.objects.get(meeting_date="2017-09-22")
+
+
+def review(risk, user, on, trend):
+    return risk_services.record_review(
+        risk_id=risk.pk, user=user, reason="Quarterly review", reviewed_on=on, trend=trend,
+        likelihood=3, impact=3, commentary=f"Reviewed {on}",
+    )
+
+
+# Markup ---------------------------------------------------------------------
+
+def test_markup_paragraphs_bold_and_references():
+    assert parse("One **two**\nthree\n\n  \nFour [[risk:12]].") == [
+        [("text", "One "), ("strong", "two"), ("text", "\nthree")],
+        [("text", "Four "), ("risk", 12), ("text", ".")],
+    ]
+    assert parse_lines("first\n\nsecond [[risk:3]]") == [[("text", "first")], [("text", "second "), ("risk", 3)]]
+    assert parse("") == [] and parse("a ** b") == [[("text", "a ** b")]]
+
+
+@pytest.mark.parametrize("text", ["[[risk:]]", "[[risk:4", "risk:4]]", "[[Risk:4]]", "[[risk:4a]]", "[[ref:4]]"])
+def test_malformed_references_are_errors(text):
+    with pytest.raises(NarrativeError, match=r"not in the form \[\[risk:N\]\]"):
+        parse(text)
+
+
+@pytest.mark.parametrize("text", ["<p>hi</p>", "<img src=x onerror=alert(1)>", "</style>", "<!-- c -->"])
+def test_html_is_refused(text):
+    with pytest.raises(NarrativeError, match="Write plain text"):
+        check_plain_text(text)
+
+
+def test_plain_comparisons_are_not_html():
+    check_plain_text("Likelihood < 3 and impact > 2; a<b")
+
+
+# Snapshot -------------------------------------------------------------------
+
+def test_the_snapshot_is_plain_data_and_public_has_no_restricted_content(paper):
+    public = rendering.gather(paper, restricted=False)
+    assert json.loads(json.dumps(public)) == public
+    assert public["appendix_3"] is None and public["appendix_4"] is None
+    assert public["frame"] == {
+        "panel": "Audit Panel", "meeting_date": "2017-09-22", "meeting_date_display": "Friday, 22 September 2017",
+        "title": "MOPAC Risk Management Report", "report_by": "Chief Executive Officer", "author": "Gemma Deadman",
+    }
+    dumped = json.dumps(public)
+    assert paper.governance_model[:40] not in dumped and "\"inherent\"" not in dumped  # Appendix 3 text, Appendix 4 scores
+    restricted = rendering.gather(paper, restricted=True)
+    assert json.loads(json.dumps(restricted)) == restricted
+    assert len(restricted["appendix_4"]) == 15 and restricted["appendix_4"][0]["inherent"]["score"] == 25
+
+
+def test_appendix_1_rows_are_the_seeds(paper):
+    rows = rendering.gather(paper, restricted=False)["appendix_1"]
+    assert [(r["ref"], r["trend"], r["title"], r["description"]) for r in rows] == [
+        (ref, trend, title, description) for ref, trend, title, description, _ in appendix_1_rows()
+    ]
+    assert rows[1]["owners"] == "Siobhan Peters / Paul Wylie"
+    assert rows[3]["trend_label"] == "New" and rows[3]["glyph"] == ""
+
+
+def test_appendix_2_in_the_chosen_order_with_controls(paper):
+    positions = rendering.gather(paper, restricted=False)["appendix_2"]
+    assert [p["heading"] for p in positions] == ["Vulnerability", "Adequate Funding", "Decision Making and Change", "CJ Devolution", "Equalities"]
+    assert positions[3]["potential"] == ["Business case to Mayor's Office r.e: additional financial support from GLA for implementation"]
+
+
+def test_organisation_comes_from_settings(paper, settings):
+    settings.ORGANISATION_NAME, settings.ORGANISATION_SHORT_NAME = "Example Authority", "EXA"
+    data = rendering.gather(paper, restricted=False)
+    html = rendering.render_html(data)
+    assert "Appendix 1: EXA corporate risk overview" in html and "Example Authority" in html
+
+
+def test_trends_are_as_at_the_meeting_date(paper, demo):
+    funding = Risk.objects.get(ref="4")
+    review(funding, demo["smt"], date(2017, 12, 1), "increasing")  # after the meeting: not in this paper
+    rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
+    assert rows["4"]["trend"] == "no_change"
+    review(funding, demo["smt"], date(2017, 9, 20), "decreasing")  # before the meeting: shown
+    rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
+    assert (rows["4"]["trend"], rows["4"]["glyph"], rows["4"]["trend_label"]) == ("decreasing", "↓", "Decreasing")
+
+
+def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
+    december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
+                                     title="Risk report", copy_from=paper)
+    newcomer = make_risk("15", user=demo["admin"])
+    review(newcomer, demo["smt"], date(2017, 12, 1), "increasing")
+    old = Risk.objects.get(ref="1")
+    review(old, demo["smt"], date(2017, 12, 1), "increasing")
+    rows = {r["ref"]: r for r in rendering.gather(december, restricted=False)["appendix_1"]}
+    assert rows["15"]["trend"] == "new"
+    assert rows["1"]["trend"] == "increasing"
+
+
+def test_a_closed_risk_leaves_appendix_1_and_appendix_2(paper, demo):
+    risk = Risk.objects.get(ref="8")
+    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    data = rendering.gather(paper, restricted=False)
+    assert "8" not in [r["ref"] for r in data["appendix_1"]]
+    assert "CJ Devolution" not in [p["heading"] for p in data["appendix_2"]]
+
+
+def test_services_refuse_closed_risks_and_stale_versions(paper, demo):
+    from django.core.exceptions import ValidationError
+
+    from risks.services import ConflictError
+
+    risk = Risk.objects.get(ref="8")
+    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    risk.refresh_from_db()
+    with pytest.raises(ValidationError, match="Risk 8 is closed"):
+        services.set_appendix_2(paper_id=paper.pk, expected_version=paper.version, risks=[risk], user=demo["author"], reason="x")
+    with pytest.raises(ConflictError):
+        services.update_paper(paper_id=paper.pk, expected_version=paper.version - 1, user=demo["author"], reason="x", legal="y")
+    assert Paper.objects.get(pk=paper.pk).legal == paper.legal
+
+
+# Command --------------------------------------------------------------------
+
+def test_render_paper_command_html_and_pdf(paper, tmp_path):
+    html = tmp_path / "paper.html"
+    call_command("render_paper", meeting="2017-09-22", format="html", output=str(html), stderr=io.StringIO())
+    assert "Appendix 2: MOPAC summary risk position" in html.read_text(encoding="utf-8")
+    restricted = tmp_path / "restricted.html"
+    call_command("render_paper", "--meeting", "2017-09-22", "--format", "html", "--restricted", "--output", str(restricted), stderr=io.StringIO())
+    assert "Appendix 4: MOPAC Risk Register (Restricted)" in restricted.read_text(encoding="utf-8")
+    pdf = tmp_path / "paper.pdf"
+    err = io.StringIO()
+    call_command("render_paper", "--meeting", "2017-09-22", "--format", "pdf", "--output", str(pdf), stderr=err)
+    assert pdf.read_bytes().startswith(b"%PDF") and "public pack" in err.getvalue()
+
+
+@pytest.mark.parametrize("meeting,message", [
+    ("2017-09-21", "There is no paper for a meeting on 2017-09-21. Papers exist for: 2017-09-22."),
+    ("22/09/2017", "--meeting takes a date such as 2017-09-22"),
+])
+def test_render_paper_command_errors(paper, tmp_path, meeting, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("render_paper", meeting=meeting, format="pdf", output=str(tmp_path / "x.pdf"))
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_load_demo_papers_is_idempotent(paper, demo):
+    from reports.demo import load_demo_papers
+
+    assert load_demo_papers(user=demo["admin"]) == "The paper was already loaded."
+    assert Paper.objects.count() == 1 and paper.choices.count() == 5
+    assert paper.history.earliest().history_change_reason == "Loaded from the September 2017 Audit Panel paper"

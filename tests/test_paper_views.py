@@ -1,0 +1,276 @@
+"""Composing papers in the browser: each view by role, wrong method, bad input, side effects."""
+
+import pytest
+from django.urls import reverse
+
+from reports.models import Paper, PaperRisk
+from risks import services as risk_services
+from risks.models import Risk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paper(demo):
+    return Paper.objects.get(meeting_date="2017-09-22")
+
+
+def urls(paper):
+    return {
+        "list": reverse("reports:list"),
+        "create": reverse("reports:create"),
+        "edit": reverse("reports:edit", args=[paper.pk]),
+        "appendix_2": reverse("reports:appendix_2", args=[paper.pk]),
+        "preview": reverse("reports:preview", args=[paper.pk]),
+        "preview_restricted": reverse("reports:preview_restricted", args=[paper.pk]),
+        "pdf": reverse("reports:pdf", args=[paper.pk]),
+        "pdf_restricted": reverse("reports:pdf_restricted", args=[paper.pk]),
+    }
+
+
+# Who may open what (PDF views are covered by their own tests: they are slow).
+ACCESS = {
+    "list": {"panel": 403, "smt": 200, "author": 200},
+    "create": {"panel": 403, "smt": 403, "author": 200},
+    "edit": {"panel": 403, "smt": 403, "author": 200},
+    "appendix_2": {"panel": 403, "smt": 403, "author": 200},
+    "preview": {"panel": 403, "smt": 200, "author": 200},
+    "preview_restricted": {"panel": 403, "smt": 200, "author": 200},
+    "pdf": {"panel": 403},
+    "pdf_restricted": {"panel": 403},
+}
+
+
+@pytest.mark.parametrize("name", list(ACCESS))
+def test_anonymous_users_are_sent_to_sign_in(client_for, paper, name):
+    response = client_for(None).get(urls(paper)[name])
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name,username,expected", [
+    (name, username, status) for name, by_role in ACCESS.items() for username, status in by_role.items()
+])
+def test_access_by_role(client_for, paper, name, username, expected):
+    assert client_for(username).get(urls(paper)[name]).status_code == expected
+
+
+@pytest.mark.parametrize("name", ["list", "preview", "preview_restricted", "pdf", "pdf_restricted"])
+def test_read_only_views_refuse_post(client_for, paper, name):
+    assert client_for("author").post(urls(paper)[name]).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["create", "edit", "appendix_2"])
+def test_forms_refuse_other_methods(client_for, paper, name):
+    assert client_for("author").put(urls(paper)[name]).status_code == 405
+    assert client_for("author").delete(urls(paper)[name]).status_code == 405
+
+
+def test_smt_cannot_post_edits(client_for, paper):
+    assert client_for("smt").post(urls(paper)["edit"], {"title": "x"}).status_code == 403
+    assert client_for("panel").post(urls(paper)["appendix_2"], {}).status_code == 403
+
+
+def test_nav_link_and_list(client_for, paper):
+    response = client_for("author").get(reverse("home"))
+    assert reverse("reports:list") in response.text
+    assert reverse("reports:list") not in client_for("panel").get(reverse("home")).text
+    listing = client_for("author").get(urls(paper)["list"])
+    assert "22 September 2017" in listing.text and urls(paper)["edit"] in listing.text
+
+
+def test_pdf_downloads(client_for, paper):
+    response = client_for("author").get(urls(paper)["pdf"])
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="audit-panel-2017-09-22-public.pdf"' in response["Content-Disposition"]
+    restricted = client_for("smt").get(urls(paper)["pdf_restricted"])
+    assert restricted.status_code == 200 and restricted.content.startswith(b"%PDF")
+    assert "restricted.pdf" in restricted["Content-Disposition"]
+
+
+def test_preview_shows_the_paper_and_links(client_for, paper):
+    response = client_for("author").get(urls(paper)["preview"])
+    assert response.status_code == 200
+    assert "Appendix 1: MOPAC corporate risk overview" in response.text
+    assert '<span class="trend__glyph" aria-hidden="true">↕</span> <span class="trend__word">Fluctuating</span>' in response.text
+    assert "Appendix 4: MOPAC Risk Register" not in response.text
+    assert urls(paper)["preview_restricted"] in response.text
+    restricted = client_for("author").get(urls(paper)["preview_restricted"])
+    assert "Appendix 4: MOPAC Risk Register (Restricted)" in restricted.text
+    assert "style=" not in response.text and "<script" not in response.text  # CSP: no inline styles or scripts
+
+
+def test_preview_queries_do_not_grow_with_the_register(client_for, paper, demo, django_assert_max_num_queries):
+    client = client_for("author")
+    client.get(urls(paper)["preview_restricted"])
+    with django_assert_max_num_queries(20) as before:
+        client.get(urls(paper)["preview_restricted"])
+    from tests.factories import make_risk
+    for number in range(20, 40):
+        make_risk(str(number), user=demo["admin"])
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(urls(paper)["preview_restricted"])
+
+
+# Create ---------------------------------------------------------------------
+
+def test_create_a_paper_from_the_previous_one(client_for, paper, demo):
+    response = client_for("author").post(urls(paper)["create"], {
+        "meeting_date": "2017-12-15", "panel": "Audit Panel", "title": "MOPAC Risk Management Report",
+        "report_by": "Chief Executive Officer", "copy_previous": "on",
+    })
+    new = Paper.objects.get(meeting_date="2017-12-15")
+    assert response.status_code == 302 and response["Location"] == reverse("reports:edit", args=[new.pk])
+    assert new.summary == paper.summary and new.key_considerations == paper.key_considerations
+    assert list(new.choices.values_list("risk__ref", flat=True)) == ["1", "4", "5", "8", "14"]
+    record = new.history.earliest()
+    assert record.history_user == demo["author"] and record.history_change_reason == "Paper created in the browser"
+
+
+def test_create_without_copying_starts_empty(client_for, paper):
+    client_for("author").post(urls(paper)["create"], {
+        "meeting_date": "2017-12-15", "panel": "Audit Panel", "title": "Risk report", "report_by": "CEO",
+    })
+    new = Paper.objects.get(meeting_date="2017-12-15")
+    assert new.summary == "" and not new.choices.exists()
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    ({"meeting_date": "2017-09-22"}, "meeting_date", "There is already a paper for a meeting on this date."),
+    ({"title": ""}, "title", "Enter a title."),
+    ({"meeting_date": "2017-02-30"}, "meeting_date", "Enter a real date"),
+])
+def test_create_refuses_bad_input(client_for, paper, changes, field, message):
+    data = {"meeting_date": "2017-12-15", "panel": "Audit Panel", "title": "Risk report", "report_by": "CEO", **changes}
+    response = client_for("author").post(urls(paper)["create"], data)
+    assert response.status_code == 200
+    assert message in response.text and "There is a problem" in response.text
+    assert f'href="#id_{field}"' in response.text
+    assert Paper.objects.count() == 1
+
+
+# Edit -----------------------------------------------------------------------
+
+def edit_data(paper, **changes):
+    data = {name: getattr(paper, name) for name in ("panel", "title", "report_by", "author_name", *Paper.NARRATIVE_FIELDS)}
+    data.update(version=paper.version, reason="Edited in a test")
+    data.update(changes)
+    return data
+
+
+def test_edit_page_offers_the_cross_reference_codes(client_for, paper):
+    response = client_for("author").get(urls(paper)["edit"])
+    funding = Risk.objects.get(ref="4")
+    assert f"<code>[[risk:{funding.pk}]]</code>" in response.text
+    assert 'name="version"' in response.text
+
+
+def test_edit_saves_with_history_and_the_reference_follows_a_renumbered_risk(client_for, paper, demo):
+    funding = Risk.objects.get(title="Adequate funding")
+    client = client_for("author")
+    response = client.post(urls(paper)["edit"], edit_data(paper, legal=f"See [[risk:{funding.pk}]] for funding."))
+    assert response.status_code == 302
+    before = paper.version
+    paper.refresh_from_db()
+    assert paper.version == before + 1 and paper.legal == f"See [[risk:{funding.pk}]] for funding."
+    latest = paper.history.latest()
+    assert latest.history_user == demo["author"] and latest.history_change_reason == "Edited in a test"
+    assert "See Risk 4 for funding." in client.get(urls(paper)["preview"]).text
+    risk_services.update_risk(risk_id=funding.pk, expected_version=funding.version, user=demo["smt"],
+                              reason="Renumbered", ref="40")
+    assert "See Risk 40 for funding." in client.get(urls(paper)["preview"]).text
+
+
+@pytest.mark.parametrize("text,message", [
+    ("See [[risk:4 for funding.", "not in the form [[risk:N]]"),
+    ("See [[ref:4]].", "not in the form [[risk:N]]"),
+    ("See [[risk:999999]].", "refers to no risk"),
+    ("<b>Bold</b> claim", "Write plain text"),
+    ("<style>body{display:none}</style>", "Write plain text"),
+])
+def test_edit_refuses_bad_narrative(client_for, paper, text, message):
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, financial=text))
+    assert response.status_code == 200
+    assert message in response.text and 'href="#id_financial"' in response.text
+    assert "&lt;" in response.text or "[[" in response.text  # what was typed is kept (escaped)
+    assert Paper.objects.get(pk=paper.pk).version == paper.version
+    assert text not in Paper.objects.get(pk=paper.pk).financial
+
+
+def test_edit_refuses_a_reference_to_a_closed_risk(client_for, paper, demo):
+    risk = Risk.objects.get(ref="12")
+    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]"))
+    assert "refers to a closed risk" in response.text
+    assert Paper.objects.get(pk=paper.pk).version == paper.version
+
+
+def test_edit_refuses_an_empty_title(client_for, paper):
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, title=""))
+    assert "Enter a title." in response.text
+    assert Paper.objects.get(pk=paper.pk).title == "MOPAC Risk Management Report"
+
+
+def test_a_stale_edit_is_a_conflict(client_for, paper):
+    client = client_for("author")
+    stale = edit_data(paper, legal="My change")
+    assert client.post(urls(paper)["edit"], edit_data(paper, legal="Their change")).status_code == 302
+    response = client.post(urls(paper)["edit"], stale)
+    assert response.status_code == 409
+    assert "Someone else saved this paper" in response.text and "My change" in response.text
+    assert Paper.objects.get(pk=paper.pk).legal == "Their change"
+
+
+# Appendix 2 -----------------------------------------------------------------
+
+def appendix_data(paper, picks, **extra):
+    data = {"version": paper.version, "reason": "Chose the risks"}
+    for position, risk in enumerate(picks, start=1):
+        data[f"include_{risk.pk}"] = "on"
+        data[f"order_{risk.pk}"] = position
+    data.update(extra)
+    return data
+
+
+def test_choose_and_order_appendix_2(client_for, paper, demo):
+    picks = [Risk.objects.get(ref=ref) for ref in ("9", "1", "4")]
+    response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks))
+    assert response.status_code == 302
+    assert list(paper.choices.values_list("risk__ref", flat=True)) == ["9", "1", "4"]
+    assert PaperRisk.history.filter(history_type="-").count() == 3  # 5, 8 and 14 removed, with history
+    assert PaperRisk.history.latest().history_user == demo["author"]
+    preview = client_for("author").get(urls(paper)["preview"]).text
+    assert preview.index("<h3>Capacity and capability</h3>") < preview.index("<h3>Vulnerability</h3>")
+
+
+def test_appendix_2_refuses_a_closed_risk(client_for, paper, demo):
+    risk = Risk.objects.get(ref="8")
+    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    page = client_for("author").get(urls(paper)["appendix_2"])
+    assert "(closed)" in page.text
+    picks = [Risk.objects.get(ref=ref) for ref in ("1", "8")]
+    response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks))
+    assert response.status_code == 200 and "Risk 8 is closed" in response.text
+    assert list(paper.choices.values_list("risk__ref", flat=True)) == ["1", "4", "5", "8", "14"]
+
+
+def test_appendix_2_refuses_bad_order_and_stale_versions(client_for, paper):
+    picks = [Risk.objects.get(ref="1")]
+    response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks, **{f"order_{picks[0].pk}": "first"}))
+    assert response.status_code == 200 and "Enter a whole number." in response.text
+    response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks, version=paper.version - 1 or 99))
+    assert response.status_code == 409
+    assert paper.choices.count() == 5
+
+
+@pytest.mark.parametrize("name", ["list", "edit", "appendix_2"])
+def test_compose_pages_queries_do_not_grow_with_the_register(client_for, paper, demo, name, django_assert_max_num_queries):
+    client = client_for("author")
+    client.get(urls(paper)[name])
+    with django_assert_max_num_queries(25) as before:
+        assert client.get(urls(paper)[name]).status_code == 200
+    from tests.factories import make_risk
+    for number in range(20, 30):
+        make_risk(str(number), user=demo["admin"])
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(urls(paper)[name])
