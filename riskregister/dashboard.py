@@ -20,8 +20,8 @@ HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # adding a row here with their URL name.
 LANDING_LINKS = (
     ("view_register", "risks:register", "The corporate risk register", "Every open risk, with filters, a heat map and exports."),
-    ("compose_papers", "reports:papers", "Quarterly papers", "Compose, preview and publish the Audit Panel paper."),
-    ("read_published", "reports:published", "Published papers", "Papers as the Audit Panel received them."),
+    ("compose_papers", "reports:list", "Quarterly papers", "Compose, preview and publish the Audit Panel paper."),
+    ("read_published", "published:overview", "Published papers", "Papers as the Audit Panel received them."),
 )
 
 
