@@ -278,3 +278,71 @@ def test_publish_paper_command_refuses_bad_input(paper, options, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(")):
         call_command("publish_paper", stdout=io.StringIO(), **options)
     assert Publication.objects.count() == 0
+
+
+# Reading ----------------------------------------------------------------------
+
+def test_the_published_page_embeds_the_stored_paper(published, client_for):
+    client = client_for("panel")
+    overview = client.get(reverse("published:overview"))
+    assert overview.status_code == 200 and "22 September 2017" in overview.text
+    assert url("version", published) in overview.text and url("pdf", published) in overview.text
+    assert stored(published, "public", "pdf").sha256 in overview.text
+    assert stored(published, "restricted", "pdf").sha256 not in overview.text  # panel: public pack only
+    assert url("pdf_restricted", published) not in overview.text
+    page = client.get(url("version", published))
+    text = page.text
+    stored_html = bytes(stored(published, "public", "html").content).decode()
+    body = stored_html.partition("<main>")[2].rpartition("</main>")[0]
+    assert body in text  # the stored body, as stored
+    assert '<th scope="col">Risk trend</th>' in text and '<th scope="row">2a</th>' in text
+    assert "version 1 (current)" in text and stored(published, "public", "html").sha256 in text
+    assert "style=" not in text and "<script" not in text
+    assert "What changed since" not in text  # the first published paper
+    assert url("version_restricted", published) not in text
+    restricted = client_for("smt").get(url("version_restricted", published))
+    assert restricted.status_code == 200 and "Appendix 4: MOPAC Risk Register (Restricted)" in restricted.text
+    assert stored(published, "restricted", "pdf").sha256 in restricted.text
+    served = client_for("smt").get(url("pdf_restricted", published))
+    assert served.content == bytes(stored(published, "restricted", "pdf").content)
+
+
+def test_unknown_papers_and_versions_are_not_found(published, client_for):
+    client = client_for("panel")
+    assert client.get(reverse("published:version", args=[published.paper_id, 2])).status_code == 404
+    assert client.get(reverse("published:pdf", args=[published.paper_id + 1, 1])).status_code == 404
+    assert client.get(reverse("published:current", args=[published.paper_id + 1])).status_code == 404
+    # A panel member guessing a restricted pack's URL is refused, whether or not it exists.
+    assert client.get(reverse("published:pdf_restricted", args=[published.paper_id, 1])).status_code == 403
+    assert client.get(reverse("published:html_restricted", args=[published.paper_id, 9])).status_code == 403
+
+
+def test_reading_views_refuse_writes(published, client_for):
+    client = client_for("author")
+    for name in ("version", "pdf", "html", "version_restricted", "pdf_restricted"):
+        assert client.post(url(name, published)).status_code == 405
+    assert client.post(reverse("published:overview")).status_code == 405
+    assert Publication.objects.count() == 1
+
+
+def test_anonymous_visitors_only_when_published_papers_are_public(published, client, settings):
+    assert client.get(reverse("published:overview")).status_code == 302
+    settings.PUBLISHED_PAPERS_PUBLIC = True
+    assert client.get(reverse("published:overview")).status_code == 200
+    page = client.get(url("version", published))
+    assert page.status_code == 200 and "Adequate funding" in page.text
+    assert "by Gemma Deadman</dd>" not in page.text  # who published is for signed-in readers
+    pdf = client.get(url("pdf", published))
+    assert pdf.status_code == 200 and pdf.content == bytes(stored(published, "public", "pdf").content)
+    restricted = client.get(url("pdf_restricted", published))
+    assert restricted.status_code == 302 and restricted["Location"].startswith(reverse("login"))
+
+
+def test_overview_queries_do_not_grow_with_publications(published, paper, demo, client_for, django_assert_max_num_queries):
+    client = client_for("panel")
+    client.get(reverse("published:overview"))
+    with django_assert_max_num_queries(12) as before:
+        client.get(reverse("published:overview"))
+    publishing.publish_paper(paper_id=paper.pk, user=demo["author"], reason="Correction")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(reverse("published:overview"))
