@@ -48,10 +48,11 @@ def check_reader(request, pack):
     return None
 
 
-def get_publication(paper, version):
-    return get_object_or_404(
-        Publication.objects.select_related("paper", "published_by"), paper_id=paper, version=version,
-    )
+def get_publication(paper, version, pack=None):
+    """The publication, with only the snapshot of `pack` loaded (none without a pack)."""
+    queryset = Publication.objects.select_related("paper", "published_by")
+    skip = {PUBLIC: ["restricted_snapshot"], RESTRICTED: ["public_snapshot"]}.get(pack, ["public_snapshot", "restricted_snapshot"])
+    return get_object_or_404(queryset.defer(*skip), paper_id=paper, version=version)
 
 
 def integrity_failure(request, stored):
@@ -114,7 +115,8 @@ def _page(request, publication, pack):
     )
     what_changed = previous = None
     if publication.compared_with_id:
-        previous = Publication.objects.select_related("paper").get(pk=publication.compared_with_id)
+        other = "restricted_snapshot" if pack == PUBLIC else "public_snapshot"
+        previous = Publication.objects.select_related("paper").defer(other).get(pk=publication.compared_with_id)
         what_changed = changes.compare(previous.snapshot(pack), publication.snapshot(pack))
     return render(request, "reports/published/page.html", {
         "publication": publication, "pack": pack, "files": [pack_files[HTML], pack_files[PDF]], "body": mark_safe(body),
@@ -131,23 +133,23 @@ def current(request, paper):
     denied = check_reader(request, PUBLIC)
     if denied:
         return denied
-    publication = Publication.objects.filter(paper_id=paper).order_by("-version").first()
-    if publication is None:
+    version = Publication.objects.filter(paper_id=paper).order_by("-version").values_list("version", flat=True).first()
+    if version is None:
         raise Http404("This paper has not been published.")
-    return _page(request, get_publication(paper, publication.version), PUBLIC)
+    return _page(request, get_publication(paper, version, PUBLIC), PUBLIC)
 
 
 @login_not_required
 @require_safe
 def version_page(request, paper, version):
     denied = check_reader(request, PUBLIC)
-    return denied or _page(request, get_publication(paper, version), PUBLIC)
+    return denied or _page(request, get_publication(paper, version, PUBLIC), PUBLIC)
 
 
 @require_safe
 def version_page_restricted(request, paper, version):
     denied = check_reader(request, RESTRICTED)
-    return denied or _page(request, get_publication(paper, version), RESTRICTED)
+    return denied or _page(request, get_publication(paper, version, RESTRICTED), RESTRICTED)
 
 
 def _serve(request, paper, version, pack, fmt):

@@ -7,10 +7,11 @@ import hashlib
 import io
 import json
 import logging
+import sys
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
@@ -224,11 +225,14 @@ def test_a_tampered_file_is_not_served_and_is_logged(published, client_for, capl
 
 
 def run_command(*argv):
-    """Run a management command as manage.py does; its exit status (0 if it did not exit)."""
+    """Run a management command from its command-line arguments; the exit status manage.py
+    would give (BaseCommand.run_from_argv exits with CommandError.returncode). Not through
+    run_from_argv itself: it closes the database connections, the test's included."""
     try:
-        ManagementUtility(["manage.py", *argv]).execute()
-    except SystemExit as exit_:
-        return exit_.code
+        call_command(*argv)
+    except CommandError as error:
+        print(f"CommandError: {error}", file=sys.stderr)
+        return error.returncode
     return 0
 
 
@@ -346,3 +350,23 @@ def test_overview_queries_do_not_grow_with_publications(published, paper, demo, 
     publishing.publish_paper(paper_id=paper.pk, user=demo["author"], reason="Correction")
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(reverse("published:overview"))
+
+
+def test_publishing_is_all_or_nothing(paper, demo, monkeypatch):
+    # The restricted PDF fails to render (as a full disk or a font error would):
+    # the publication row and the public pack's files written before it are rolled back.
+    import weasyprint
+
+    original, calls = weasyprint.HTML.write_pdf, []
+
+    def failing_second_render(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing_second_render)
+    with pytest.raises(OSError):
+        publishing.publish_paper(paper_id=paper.pk, user=demo["author"])
+    assert len(calls) == 2
+    assert Publication.objects.count() == 0 and PublishedFile.objects.count() == 0
