@@ -13,7 +13,6 @@ for instance); 403; 404; 405.
 import re
 
 import pytest
-from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
