@@ -11,6 +11,7 @@ refuses deletion (on the instance and on querysets), and the admin is read-only.
 """
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
@@ -49,6 +50,13 @@ def sha256(content):
     return hashlib.sha256(bytes(content)).hexdigest()
 
 
+def snapshots_digest(public, restricted):
+    """SHA-256 of both snapshots in a canonical JSON form (sorted keys), which
+    survives the database's own JSON storage (PostgreSQL's jsonb reorders keys)."""
+    canonical = json.dumps({"public": public, "restricted": restricted}, sort_keys=True, separators=(",", ":"))
+    return sha256(canonical.encode("utf-8"))
+
+
 class Publication(Immutable):
     paper = models.ForeignKey("reports.Paper", on_delete=models.PROTECT, related_name="publications")
     version = models.PositiveIntegerField()
@@ -67,6 +75,8 @@ class Publication(Immutable):
     )
     public_snapshot = models.JSONField()
     restricted_snapshot = models.JSONField()
+    # "What changed" is computed from the snapshots, so they are checked too.
+    snapshots_sha256 = models.CharField("SHA-256 digest of the snapshots", max_length=64)
 
     class Meta:
         ordering = ["-paper__meeting_date", "-version"]
@@ -81,6 +91,9 @@ class Publication(Immutable):
 
     def __str__(self):
         return f"{self.paper} – version {self.version}"
+
+    def verify_snapshots(self):
+        return snapshots_digest(self.public_snapshot, self.restricted_snapshot) == self.snapshots_sha256
 
     def snapshot(self, pack):
         return self.restricted_snapshot if pack == PublishedFile.Pack.RESTRICTED else self.public_snapshot

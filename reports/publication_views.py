@@ -48,19 +48,25 @@ def check_reader(request, pack):
     return None
 
 
-def get_publication(paper, version, pack=None):
-    """The publication, with only the snapshot of `pack` loaded (none without a pack)."""
+def get_publication(paper, version, *, snapshots=True):
     queryset = Publication.objects.select_related("paper", "published_by")
-    skip = {PUBLIC: ["restricted_snapshot"], RESTRICTED: ["public_snapshot"]}.get(pack, ["public_snapshot", "restricted_snapshot"])
-    return get_object_or_404(queryset.defer(*skip), paper_id=paper, version=version)
+    if not snapshots:
+        queryset = queryset.defer("public_snapshot", "restricted_snapshot")
+    return get_object_or_404(queryset, paper_id=paper, version=version)
 
 
-def integrity_failure(request, stored):
-    logger.error(
-        "Published file %s (publication %s, %s %s) failed its SHA-256 check: not served.",
-        stored.filename, stored.publication_id, stored.pack, stored.format,
-    )
-    return render(request, "reports/published/integrity_error.html", {"stored": stored}, status=500)
+def integrity_failure(request, stored=None, *, publication=None):
+    """The page shown instead of a stored file (or snapshot) whose digest no longer matches."""
+    if stored is not None:
+        logger.error(
+            "Published file %s (publication %s, %s %s) failed its SHA-256 check: not served.",
+            stored.filename, stored.publication_id, stored.pack, stored.format,
+        )
+        label = stored.filename
+    else:
+        logger.error("Snapshots of publication %s failed their SHA-256 check: not served.", publication.pk)
+        label = f"the data of version {publication.version} (what changed since the last paper)"
+    return render(request, "reports/published/integrity_error.html", {"label": label}, status=500)
 
 
 def get_verified_file(publication, pack, fmt):
@@ -115,8 +121,10 @@ def _page(request, publication, pack):
     )
     what_changed = previous = None
     if publication.compared_with_id:
-        other = "restricted_snapshot" if pack == PUBLIC else "public_snapshot"
-        previous = Publication.objects.select_related("paper").defer(other).get(pk=publication.compared_with_id)
+        previous = Publication.objects.select_related("paper").get(pk=publication.compared_with_id)
+        for compared in (publication, previous):
+            if not compared.verify_snapshots():
+                return integrity_failure(request, publication=compared)
         what_changed = changes.compare(previous.snapshot(pack), publication.snapshot(pack))
     return render(request, "reports/published/page.html", {
         "publication": publication, "pack": pack, "files": [pack_files[HTML], pack_files[PDF]], "body": mark_safe(body),
@@ -136,27 +144,27 @@ def current(request, paper):
     version = Publication.objects.filter(paper_id=paper).order_by("-version").values_list("version", flat=True).first()
     if version is None:
         raise Http404("This paper has not been published.")
-    return _page(request, get_publication(paper, version, PUBLIC), PUBLIC)
+    return _page(request, get_publication(paper, version), PUBLIC)
 
 
 @login_not_required
 @require_safe
 def version_page(request, paper, version):
     denied = check_reader(request, PUBLIC)
-    return denied or _page(request, get_publication(paper, version, PUBLIC), PUBLIC)
+    return denied or _page(request, get_publication(paper, version), PUBLIC)
 
 
 @require_safe
 def version_page_restricted(request, paper, version):
     denied = check_reader(request, RESTRICTED)
-    return denied or _page(request, get_publication(paper, version, RESTRICTED), RESTRICTED)
+    return denied or _page(request, get_publication(paper, version), RESTRICTED)
 
 
 def _serve(request, paper, version, pack, fmt):
     denied = check_reader(request, pack)
     if denied:
         return denied
-    publication = get_publication(paper, version)
+    publication = get_publication(paper, version, snapshots=False)
     stored, intact = get_verified_file(publication, pack, fmt)
     if not intact:
         return integrity_failure(request, stored)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from reports import rendering
 from reports.models import Paper, Publication, PublishedFile
-from reports.publication_models import sha256
+from reports.publication_models import sha256, snapshots_digest
 from risks.models import Risk
 
 REASON_REQUIRED = "This paper was published before: give the reason for publishing a correction."
@@ -93,6 +93,7 @@ def publish_paper(*, paper_id, user, reason=""):
         paper=paper, version=last + 1, published_at=timezone.now(), published_by=user,
         reason=reason, compared_with=previous_meeting_publication(paper),
         public_snapshot=public, restricted_snapshot=restricted,
+        snapshots_sha256=snapshots_digest(public, restricted),
     )
     publication.full_clean(validate_unique=False)
     publication.save()

@@ -66,6 +66,7 @@ def test_publish_stores_snapshots_and_four_files_with_digests(published, paper, 
     # The snapshot is the data the files were rendered from.
     assert published.public_snapshot == json.loads(json.dumps(rendering.gather(paper, restricted=False)))
     assert published.restricted_snapshot["appendix_4"] and published.public_snapshot["appendix_4"] is None
+    assert Publication.objects.get().verify_snapshots()  # as read back from the database
     html = bytes(stored(published, "public", "html").content).decode()
     assert html == rendering.render_html(published.public_snapshot)
     assert "style=" not in html and "<script" not in html  # CSP: the stored HTML links its CSS
@@ -239,18 +240,18 @@ def run_command(*argv):
 def test_verify_publications(published, capsys):
     assert run_command("verify_publications") == 0
     out = capsys.readouterr().out
-    assert out.count("OK ") == 4 and "All 4 published files match their digests." in out
+    assert out.count("OK ") == 5 and "All 5 published files and snapshots match their digests." in out
     restricted = stored(published, "restricted", "html")
     tamper(restricted, b"<html>forged</html>")
     assert run_command("verify_publications") == 1
     captured = capsys.readouterr()
-    assert "MISMATCH  2017-09-22 v1 restricted html" in captured.out and captured.out.count("OK ") == 3
-    assert "1 of 4 published files do not match their digest." in captured.err
+    assert "MISMATCH  2017-09-22 v1 restricted html" in captured.out and captured.out.count("OK ") == 4
+    assert "1 of 5 published files and snapshots do not match their digests." in captured.err
 
 
 def test_verify_publications_with_nothing_published(db, capsys):
     assert run_command("verify_publications") == 0
-    assert "All 0 published files match their digests." in capsys.readouterr().out
+    assert "All 0 published files and snapshots match their digests." in capsys.readouterr().out
 
 
 # The publish_paper command ------------------------------------------------------------

@@ -1,12 +1,17 @@
 """What changed since the last paper: computed from two published snapshots."""
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import models
 from django.urls import reverse
 
 from controls.models import Control
 from reports import publishing, services as paper_services
 from reports.changes import compare, has_changes
-from reports.models import Paper
+from reports.models import Paper, Publication
 from risks import services as risk_services
 from risks.models import Owner, Risk, Trend
 from risks.services import delete_tracked, save_tracked
@@ -115,3 +120,12 @@ def test_next_quarter_shows_what_changed_since_september(demo, client_for):
     assert "Renamed again in January" not in again and "Retitled risk six" in again
     # The first paper has nothing to compare with.
     assert "What changed since" not in client_for("panel").get(reverse("published:current", args=[september.pk])).text
+
+    # Snapshots are checked against their digest too: a tampered one shows nothing.
+    tampered = dict(first.public_snapshot, appendix_1=[])
+    models.QuerySet.update(Publication.objects.filter(pk=first.pk), public_snapshot=tampered)  # behind the app's back
+    refused = client_for("panel").get(reverse("published:current", args=[december.pk]))
+    assert refused.status_code == 500 and "failed its integrity check" in refused.text
+    assert "Risk 16: Cyber attack" not in refused.text
+    with pytest.raises(CommandError, match="1 of 10 published files and snapshots do not match"):
+        call_command("verify_publications", stdout=io.StringIO())

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.models import PublishedFile
+from reports.models import Publication, PublishedFile
 
 
 class Command(BaseCommand):
@@ -22,6 +22,14 @@ class Command(BaseCommand):
             else:
                 failed += 1
                 self.stdout.write(self.style.ERROR(f"MISMATCH  {label} expected sha256 {stored.sha256}"))
+        for publication in Publication.objects.select_related("paper").order_by("paper__meeting_date", "version"):
+            checked += 1
+            label = f"{publication.paper.meeting_date.isoformat()} v{publication.version} snapshots"
+            if publication.verify_snapshots():
+                self.stdout.write(f"OK        {label} sha256 {publication.snapshots_sha256}")
+            else:
+                failed += 1
+                self.stdout.write(self.style.ERROR(f"MISMATCH  {label} expected sha256 {publication.snapshots_sha256}"))
         if failed:
-            raise CommandError(f"{failed} of {checked} published files do not match their digest.")
-        self.stdout.write(self.style.SUCCESS(f"All {checked} published files match their digests."))
+            raise CommandError(f"{failed} of {checked} published files and snapshots do not match their digests.")
+        self.stdout.write(self.style.SUCCESS(f"All {checked} published files and snapshots match their digests."))
