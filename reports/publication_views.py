@@ -7,6 +7,7 @@ the stored file (never rendered again from live data).
 """
 
 import logging
+import re
 from itertools import groupby
 
 from django import forms
@@ -76,6 +77,18 @@ def get_verified_file(publication, pack, fmt):
 
 # Reading -----------------------------------------------------------------
 
+MAIN = re.compile(r"<main\b[^>]*>(?P<body>.*)</main>", re.DOTALL)
+
+
+def stored_body(document):
+    """What the stored document's <main> holds: the paper, without the document's frame.
+    (User text in it is escaped, so "<main" can only be the template's own element.)"""
+    match = MAIN.search(document)
+    if match is None:
+        raise ValueError("The stored HTML has no <main> element.")
+    return match["body"]
+
+
 @login_not_required
 @require_safe
 def overview(request):
@@ -114,8 +127,7 @@ def _page(request, publication, pack):
     # The stored document's <main> is the paper itself. It was rendered by our
     # autoescaping templates and its digest has just been checked, so it is
     # embedded as it is: this is the published HTML, not a new rendering.
-    stored_html = bytes(html.content).decode("utf-8")
-    body = stored_html.partition("<main>")[2].rpartition("</main>")[0]
+    body = stored_body(bytes(html.content).decode("utf-8"))
     versions = list(
         publication.paper.publications.order_by("-version").only("id", "paper_id", "version", "published_at", "reason")
     )
