@@ -34,6 +34,15 @@ EXPECTED = {
     # The register (issue 1/3)
     "risks:register": (LOGIN, 403, 200, 200, 200),
     "risks:detail": (LOGIN, 403, 200, 200, 200),
+    "risks:history": (LOGIN, 403, 200, 200, 200),
+    "risks:export_csv": (LOGIN, 403, 200, 200, 200),
+    "risks:export_xlsx": (LOGIN, 403, 200, 200, 200),
+    "risks:create": (LOGIN, 403, 200, 403, 200),
+    "risks:edit": (LOGIN, 403, 200, 403, 200),
+    "risks:close": (LOGIN, 403, 200, 403, 200),
+    "risks:reopen": (LOGIN, 403, 200, 403, 200),
+    "risks:review": (LOGIN, 403, 200, 403, 200),
+    "risks:restore": (LOGIN, 403, 200, 403, 200),
     # Drafts of papers (issue 4)
     "reports:list": (LOGIN, 403, 200, 200, 200),
     "reports:create": (LOGIN, 403, 403, 200, 200),
@@ -150,8 +159,9 @@ def path_for(key, route, world):
         "app_label": "reports", "url": "no-such-page/",
         "content_type_id": ContentType.objects.get_for_model(Risk).pk, "risk": world["risk"].pk,
     }
-    if key == "risks:detail":
+    if key.startswith("risks:"):
         named["pk"] = world["risk"].pk
+        named["history_id"] = world["risk"].history.order_by("history_id").first().history_id
     if key == "admin:view_on_site":
         named["object_id"] = world["risk"].pk
     positional = [obj.pk, obj.history.first().history_id] if key.endswith("_simple_history") else []
