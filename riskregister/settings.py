@@ -142,7 +142,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Security: strict by default, relaxed only by DEBUG or explicit variables
 # (the test settings and a plain-HTTP demo need cookies without "Secure").
