@@ -12,7 +12,10 @@ from risks.models import Risk
 # In order: the last of each list changes state (locks "author" out; changes
 # the signed-in user's password), so it comes after the others.
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
-SIGNED_IN_PAGES = ["home", "register", "risk", "password-change", "password-change-error", "password-change-done"]
+SIGNED_IN_PAGES = [
+    "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history",
+    "password-change", "password-change-error", "password-change-done",
+]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
@@ -35,6 +38,20 @@ def open_page(page, name):
         page.goto("/risks/")
     elif name == "risk":
         page.goto(f"/risks/{adequate_funding().pk}/")
+    elif name == "risk-edit":
+        page.goto(f"/risks/{adequate_funding().pk}/edit/")
+    elif name == "risk-edit-error":
+        page.goto(f"/risks/{adequate_funding().pk}/edit/")
+        page.get_by_role("button", name="Save the risk and its controls").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "review":
+        page.goto(f"/risks/{adequate_funding().pk}/review/")
+    elif name == "review-error":
+        page.goto(f"/risks/{adequate_funding().pk}/review/")
+        page.get_by_role("button", name="Record the review").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "history":
+        page.goto(f"/risks/{adequate_funding().pk}/history/")
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":
