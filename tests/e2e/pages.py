@@ -13,7 +13,7 @@ from risks.models import Risk
 # the signed-in user's password), so it comes after the others.
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
-    "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history",
+    "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "conflict",
     "password-change", "password-change-error", "password-change-done",
 ]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
@@ -52,6 +52,13 @@ def open_page(page, name):
         page.get_by_role("alert").wait_for()
     elif name == "history":
         page.goto(f"/risks/{adequate_funding().pk}/history/")
+    elif name == "conflict":
+        # The edit form as if opened before the risk's last save: a stale version.
+        page.goto(f"/risks/{adequate_funding().pk}/edit/")
+        page.locator("input[name='change-version']").evaluate("input => { input.value = String(Number(input.value) - 1); }")
+        page.get_by_label("Reason for the change").fill("Stale form")
+        page.get_by_role("button", name="Save the risk and its controls").click()
+        page.get_by_role("heading", name="Someone else changed this risk while you were editing").wait_for()
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":
