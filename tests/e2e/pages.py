@@ -7,6 +7,7 @@ then cover it."""
 from django.conf import settings
 
 from risks.management.commands.load_demo import DEMO_PASSWORD
+from reports.models import Paper
 from risks.models import Risk
 
 # In order: the last of each list changes state (locks "author" out; changes
@@ -16,11 +17,17 @@ SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "conflict",
     "password-change", "password-change-error", "password-change-done",
 ]
+# A report author's pages (the September 2017 paper).
+AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
 def adequate_funding():
     return Risk.objects.get(title="Adequate funding")
+
+
+def september_paper():
+    return Paper.objects.get(meeting_date="2017-09-22")
 
 
 def open_page(page, name):
@@ -59,6 +66,20 @@ def open_page(page, name):
         page.get_by_label("Reason for the change").fill("Stale form")
         page.get_by_role("button", name="Save the risk and its controls").click()
         page.get_by_role("heading", name="Someone else changed this risk while you were editing").wait_for()
+    elif name == "papers":
+        page.goto("/papers/")
+    elif name == "paper-create":
+        page.goto("/papers/new/")
+    elif name == "paper-create-error":
+        page.goto("/papers/new/")
+        page.get_by_role("button", name="Create the paper").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "paper-edit":
+        page.goto(f"/papers/{september_paper().pk}/")
+    elif name == "appendix-2":
+        page.goto(f"/papers/{september_paper().pk}/appendix-2/")
+    elif name == "paper-preview":
+        page.goto(f"/papers/{september_paper().pk}/preview/")
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":
