@@ -57,7 +57,7 @@ def test_the_wide_register_table_scrolls_inside_its_box(page, demo, sign_in):
 
 def test_print_hides_the_navigation_and_keeps_the_content(page, demo, sign_in):
     sign_in(page, "smt")
-    for name in ("register", "risk"):
+    for name in ("register", "risk", "history"):
         open_page(page, name)
         page.emulate_media(media="print")
         assert not page.get_by_role("navigation", name="Main").is_visible(), name
