@@ -119,7 +119,7 @@ def _appendix_1(paper, risks):
     trends = _trends_as_at(paper, risks)
     return [
         {
-            "ref": risk.ref, "title": risk.title, "description": risk.description,
+            "id": risk.pk, "ref": risk.ref, "title": risk.title, "description": risk.description,
             "owners": risk.owner_names, **trend_data(trends[risk.pk]),
         }
         for risk in risks
@@ -128,7 +128,7 @@ def _appendix_1(paper, risks):
 
 def _control(control):
     return {
-        "text": control.text, "kind": control.kind, "kind_label": control.get_kind_display(),
+        "id": control.pk, "text": control.text, "kind": control.kind, "kind_label": control.get_kind_display(),
         "status": control.get_status_display(), "owner": control.owner.name if control.owner else "",
         "lever": control.get_lever_display() if control.lever else "",
         "due_date": control.due_date.isoformat() if control.due_date else "",
@@ -152,9 +152,11 @@ def _appendix_2(paper):
     for choice in choices:
         risk, controls = choice.risk, list(choice.risk.controls.all())
         positions.append({
-            "ref": risk.ref, "heading": risk.heading, "statement": risk.statement,
+            "risk_id": risk.pk, "ref": risk.ref, "heading": risk.heading, "statement": risk.statement,
             "actions": [c.text for c in controls if c.kind == Control.Kind.ACTION],
             "potential": [c.text for c in controls if c.kind == Control.Kind.POTENTIAL],
+            # Ids let a publication's "what changed" tell a reworded control from a new one.
+            "controls": [{"id": c.pk, "kind": c.kind, "text": c.text} for c in controls],
         })
     return positions
 
@@ -181,7 +183,7 @@ def _appendix_4(paper, risks):
         controls.setdefault(control.risk_id, []).append(_control(control))
     return [
         {
-            "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
+            "id": risk.pk, "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
             "inherent": _score(risk.inherent_likelihood, risk.inherent_impact),
             "current": _score(risk.current_likelihood, risk.current_impact),
             "target": _score(risk.target_likelihood, risk.target_impact),

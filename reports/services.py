@@ -6,7 +6,7 @@ from django.db import transaction
 
 from reports.models import Paper, PaperRisk
 from risks.models import Risk
-from risks.services import ConflictError, delete_tracked, save_tracked
+from risks.services import delete_tracked, lock_versioned, save_tracked
 
 FRAME_FIELDS = ("panel", "title", "report_by", "author_name")
 EDITABLE_FIELDS = FRAME_FIELDS + Paper.NARRATIVE_FIELDS
@@ -38,10 +38,7 @@ def create_paper(*, user, reason, meeting_date, title, copy_from=None, **fields)
 
 
 def lock_paper(paper_id, expected_version):
-    paper = Paper.objects.select_for_update().get(pk=paper_id)
-    if expected_version is not None and paper.version != expected_version:
-        raise ConflictError(paper)
-    return paper
+    return lock_versioned(Paper, paper_id, expected_version)
 
 
 @transaction.atomic

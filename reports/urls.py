@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import publication_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/preview/restricted/", views.paper_preview_restricted, name="preview_restricted"),
     path("<int:pk>/paper.pdf", views.paper_pdf, name="pdf"),
     path("<int:pk>/restricted.pdf", views.paper_pdf_restricted, name="pdf_restricted"),
+    path("<int:pk>/publish/", publication_views.publish, name="publish"),
 ]

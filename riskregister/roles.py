@@ -60,3 +60,9 @@ def grant(apps, role, permissions):
 def ensure_roles():
     for role, permissions in ROLE_PERMISSIONS.items():
         grant(global_apps, role, permissions)
+
+
+# Publications (reports app): every role reads published papers; who also sees
+# the restricted pack is decided by reports.view_restricted_pack above.
+for _role in (PANEL_MEMBER, SMT_EDITOR, REPORT_AUTHOR):
+    ROLE_PERMISSIONS[_role] += ["reports.view_publication"]

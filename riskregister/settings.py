@@ -36,6 +36,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Mayor's Office for Policing and Crime")
 ORGANISATION_SHORT_NAME = os.environ.get("ORGANISATION_SHORT_NAME", "MOPAC")
 
+# Lets anonymous visitors read published public packs (/published/), for
+# organisations that publish their papers on the web. Off by default.
+PUBLISHED_PAPERS_PUBLIC = env_bool("PUBLISHED_PAPERS_PUBLIC", False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -138,7 +142,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Security: strict by default, relaxed only by DEBUG or explicit variables
 # (the test settings and a plain-HTTP demo need cookies without "Secure").

@@ -11,4 +11,3 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 from riskregister.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

@@ -92,12 +92,16 @@ def create_risk(*, user, reason, owners=(), **fields):
     return risk
 
 
+def lock_versioned(model, pk, expected_version):
+    """Lock the row for this transaction; ConflictError if its version moved on."""
+    obj = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(obj)
+    return obj
+
+
 def lock_risk(risk_id, expected_version):
-    """Lock the risk's row for this transaction; ConflictError if it moved on."""
-    risk = Risk.objects.select_for_update().get(pk=risk_id)
-    if expected_version is not None and risk.version != expected_version:
-        raise ConflictError(risk)
-    return risk
+    return lock_versioned(Risk, risk_id, expected_version)
 
 
 @transaction.atomic

@@ -36,8 +36,8 @@ def test_start_page_by_role(client_for, username):
     register_link = f'<a href="{reverse("risks:register")}">The corporate risk register</a>'
     assert (register_link in response.text) is (username != "panel")
     assert ('id="my-risks"' in response.text) is (username in ("smt", "admin"))
-    if username == "panel":
-        assert "Nothing is available to your account yet" in response.text
+    published_link = f'<a href="{reverse("published:overview")}">Published papers</a>'
+    assert published_link in response.text
 
 
 @pytest.mark.django_db

@@ -113,3 +113,23 @@ def test_query_count_does_not_grow_with_controls_and_reviews(client_for, users, 
     with django_assert_num_queries(len(before.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("Extra ") >= 10
+
+
+@pytest.mark.django_db
+def test_risk_page_and_restore_page_show_changes_by_no_one_in_particular(client_for):
+    """Reviews and revisions whose user is gone (or was a script) still render."""
+    import datetime
+
+    from risks import services
+    from risks.models import Risk
+
+    risk = Risk.objects.get(ref="4")
+    services.record_review(risk_id=risk.pk, user=None, reason="Imported", reviewed_on=datetime.date(2017, 12, 1),
+                           trend="increasing", likelihood=5, impact=5)
+    client = client_for("smt")
+    response = client.get(reverse("risks:detail", args=[risk.pk]))
+    assert response.status_code == 200
+    revision = risk.history.first()
+    assert revision.history_user is None
+    response = client.get(reverse("risks:restore", args=[risk.pk, revision.history_id]))
+    assert response.status_code == 200 and "(system)" in response.text

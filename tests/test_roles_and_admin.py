@@ -135,3 +135,21 @@ def test_risk_page_by_role(client_for, username, expected):
     assert response.status_code == expected
     if expected == 200:
         assert "Adequate funding" in response.text and "Siobhan Peters" in response.text
+
+
+@pytest.mark.django_db
+def test_changing_a_control_in_the_admin_makes_open_edit_forms_stale(client_for):
+    from controls.models import Control
+
+    control = Control.objects.filter(risk__ref="4").first()
+    version_before = control.risk.version
+    data = {
+        "risk": control.risk_id, "kind": control.kind, "name": control.name, "separator": control.separator,
+        "description": "Changed in the admin", "owner": "", "lever": control.lever, "due_date": "",
+        "status": control.status, "position": control.position, "change_reason": "Admin tidy-up",
+    }
+    response = client_for("admin").post(f"/admin/controls/control/{control.pk}/change/", data)
+    assert response.status_code == 302
+    risk = Risk.objects.get(pk=control.risk_id)
+    assert risk.version == version_before + 1
+    assert risk.history.first().history_change_reason == "Admin tidy-up"

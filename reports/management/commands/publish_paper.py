@@ -1,0 +1,57 @@
+"""Publish a paper from the command line (see reports.publishing)."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import publishing
+from reports.models import Paper
+from riskregister import access
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the paper for a meeting: render the public and restricted packs as HTML and PDF "
+        "and store them, frozen, as the paper's next version. A correction (version 2 on) needs --reason."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--meeting", required=True, help="Meeting date, YYYY-MM-DD.")
+        parser.add_argument("--reason", default="", help="Why; required when the paper was published before.")
+        parser.add_argument(
+            "--user", default=None,
+            help=f"Username of the report author publishing (needs the publish permission). "
+                 f"Without it, the inactive system account '{publishing.SYSTEM_USERNAME}' is recorded.",
+        )
+
+    def handle(self, *args, meeting, reason, user, **options):
+        try:
+            meeting_date = date.fromisoformat(meeting)
+        except ValueError:
+            raise CommandError(f"--meeting must be a date as YYYY-MM-DD, not {meeting!r}.") from None
+        paper = Paper.objects.filter(meeting_date=meeting_date).first()
+        if paper is None:
+            raise CommandError(f"There is no paper for a meeting on {meeting_date:%d %B %Y}.")
+        acting = self._user(user)
+        try:
+            publication = publishing.publish_paper(paper_id=paper.pk, user=acting, reason=reason)
+        except ValidationError as error:
+            raise CommandError("Not published:\n  " + "\n  ".join(error.messages)) from None
+        self.stdout.write(self.style.SUCCESS(
+            f"Published version {publication.version} of the paper for {meeting_date:%d %B %Y}."
+        ))
+        for stored in publication.files.order_by("-pack", "format").only("filename", "sha256", "size"):
+            self.stdout.write(f"  {stored.filename}  {stored.size} bytes  sha256 {stored.sha256}")
+
+    @staticmethod
+    def _user(username):
+        if username is None:
+            return publishing.system_user()
+        acting = get_user_model().objects.filter(username=username, is_active=True).first()
+        if acting is None:
+            raise CommandError(f"No active user named {username!r}.")
+        if not access.can(acting, "publish_papers"):
+            raise CommandError(f"{username!r} may not publish papers (not a report author).")
+        return acting

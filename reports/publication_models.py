@@ -1,0 +1,138 @@
+"""Publications: frozen versions of a paper, which never change afterwards.
+
+A Publication keeps the snapshots (reports.rendering.gather) of the public and
+the restricted pack, and four PublishedFile rows: each pack as HTML and PDF,
+the bytes with their SHA-256 digest. The files live in the database (not in
+MEDIA_ROOT) so that a publication is stored in one transaction, all or nothing,
+and is backed up with the data it was rendered from.
+
+Nothing here can be changed once saved: save() refuses updates, delete()
+refuses deletion (on the instance and on querysets), and the admin is read-only.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ImmutableError(Exception):
+    """Something tried to change or delete what was published."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("Published records cannot be changed.")
+
+    def delete(self):
+        raise ImmutableError("Published records cannot be deleted.")
+
+
+class Immutable(models.Model):
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError(f"{self} was published and cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{self} was published and cannot be deleted.")
+
+
+def sha256(content):
+    return hashlib.sha256(bytes(content)).hexdigest()
+
+
+def snapshots_digest(public, restricted):
+    """SHA-256 of both snapshots in a canonical JSON form (sorted keys), which
+    survives the database's own JSON storage (PostgreSQL's jsonb reorders keys)."""
+    canonical = json.dumps({"public": public, "restricted": restricted}, sort_keys=True, separators=(",", ":"))
+    return sha256(canonical.encode("utf-8"))
+
+
+class Publication(Immutable):
+    paper = models.ForeignKey("reports.Paper", on_delete=models.PROTECT, related_name="publications")
+    version = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="publications",
+    )
+    reason = models.TextField(
+        max_length=2000, blank=True,
+        help_text="Why this version was published; required for a correction (version 2 on).",
+    )
+    # The previous meeting's publication this one was compared with, fixed when
+    # publishing so "what changed" never moves afterwards.
+    compared_with = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    public_snapshot = models.JSONField()
+    restricted_snapshot = models.JSONField()
+    # "What changed" is computed from the snapshots, so they are checked too.
+    snapshots_sha256 = models.CharField("SHA-256 digest of the snapshots", max_length=64)
+
+    class Meta:
+        ordering = ["-paper__meeting_date", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "version"], name="publication_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="publication_version_positive"),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(reason=""), name="publication_correction_has_reason",
+                violation_error_message="Give the reason for publishing a correction.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.paper} – version {self.version}"
+
+    def verify_snapshots(self):
+        return snapshots_digest(self.public_snapshot, self.restricted_snapshot) == self.snapshots_sha256
+
+    def snapshot(self, pack):
+        return self.restricted_snapshot if pack == PublishedFile.Pack.RESTRICTED else self.public_snapshot
+
+
+class PublishedFile(Immutable):
+    class Pack(models.TextChoices):
+        PUBLIC = "public", "Public pack"
+        RESTRICTED = "restricted", "Restricted pack"
+
+    class Format(models.TextChoices):
+        HTML = "html", "HTML"
+        PDF = "pdf", "PDF"
+
+    CONTENT_TYPES = {Format.HTML: "text/html; charset=utf-8", Format.PDF: "application/pdf"}
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="files")
+    pack = models.CharField(max_length=10, choices=Pack.choices)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField("SHA-256 digest", max_length=64)
+
+    class Meta:
+        ordering = ["publication", "pack", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "pack", "format"], name="publishedfile_unique_kind"),
+            models.CheckConstraint(condition=Q(pack__in=["public", "restricted"]), name="publishedfile_pack_valid"),
+            models.CheckConstraint(condition=Q(format__in=["html", "pdf"]), name="publishedfile_format_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} (version {self.publication.version})" if self.publication_id else self.filename
+
+    @property
+    def content_type(self):
+        return self.CONTENT_TYPES[self.format]
+
+    def verify(self):
+        """True if the stored bytes still have the digest taken when they were published."""
+        return sha256(self.content) == self.sha256
