@@ -1,5 +1,6 @@
 """Journey: the report author starts next quarter's paper from the September
-2017 one, adds a risk to Appendix 2, previews it and downloads the PDF."""
+2017 one, adds a risk to Appendix 2, previews it, downloads the PDF and
+publishes it."""
 
 import re
 
@@ -24,7 +25,7 @@ def squash(text):
 
 def create_next_paper(page):
     """Papers → Start a paper → 15 December 2017, from the previous narrative (keyboard only)."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Papers").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Papers", exact=True).click()
     page.wait_for_url("**/papers/")
     assert_accessible(page, "paper list")
     page.get_by_role("link", name="Start a paper for a meeting").click()
@@ -88,3 +89,15 @@ def test_report_author_prepares_the_next_paper(page, demo, sign_in):
         position = found
     appendix_2 = text[text.index("Appendix 2: MOPAC summary risk position", position):]
     assert squash(victims.description) in appendix_2
+
+    # Publish: the confirmation page, then version 1 (keyboard: Tab to the button, Enter).
+    page.get_by_role("link", name="Publish the paper").click()
+    page.wait_for_url(f"**/papers/{paper.pk}/publish/")
+    assert "This will be version 1 of the paper." in page.locator("main").inner_text()
+    assert_accessible(page, "publish confirmation")
+    fill_by_keyboard(page, page.locator("main form"), {})
+    page.wait_for_url(f"**/published/{paper.pk}/v1/")
+    assert "Version 1 of the paper for 15 December 2017 is published." in page.get_by_role("status").inner_text()
+    assert page.get_by_role("heading", level=1).first.inner_text().startswith("Published paper: Audit Panel, 15 December 2017")
+    publication = paper.publications.get()
+    assert (publication.version, publication.published_by) == (1, demo["author"])
