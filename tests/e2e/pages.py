@@ -5,8 +5,10 @@ paper preview, published overview...): the accessibility and layout tests
 then cover it."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from risks.management.commands.load_demo import DEMO_PASSWORD
+from reports import publishing
 from reports.models import Paper
 from risks.models import Risk
 
@@ -18,7 +20,9 @@ SIGNED_IN_PAGES = [
     "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
-AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview"]
+AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm"]
+# A panel member's pages (September 2017 published first, if it is not yet).
+PANEL_PAGES = ["published-overview", "published-paper"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
@@ -28,6 +32,14 @@ def adequate_funding():
 
 def september_paper():
     return Paper.objects.get(meeting_date="2017-09-22")
+
+
+def published_september():
+    """The September 2017 paper's current publication (publishing it if need be)."""
+    paper = september_paper()
+    return publishing.latest_publication(paper) or publishing.publish_paper(
+        paper_id=paper.pk, user=get_user_model().objects.get(username="author"),
+    )
 
 
 def open_page(page, name):
@@ -80,6 +92,14 @@ def open_page(page, name):
         page.goto(f"/papers/{september_paper().pk}/appendix-2/")
     elif name == "paper-preview":
         page.goto(f"/papers/{september_paper().pk}/preview/")
+    elif name == "publish-confirm":
+        page.goto(f"/papers/{september_paper().pk}/publish/")
+    elif name == "published-overview":
+        published_september()
+        page.goto("/published/")
+    elif name == "published-paper":
+        publication = published_september()
+        page.goto(f"/published/{publication.paper_id}/v{publication.version}/")
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":

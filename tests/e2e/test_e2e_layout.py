@@ -1,7 +1,7 @@
 """Narrow screens (320 px, WCAG 1.4.10 reflow) and print."""
 
 from tests.e2e.helpers import BROWSER, assert_accessible
-from tests.e2e.pages import ANONYMOUS_PAGES, AUTHOR_PAGES, SIGNED_IN_PAGES, open_page
+from tests.e2e.pages import ANONYMOUS_PAGES, AUTHOR_PAGES, PANEL_PAGES, SIGNED_IN_PAGES, open_page
 
 pytestmark = BROWSER
 
@@ -38,6 +38,13 @@ def test_report_author_pages_fit_320_px(page, demo, sign_in):
     sign_in(page, "author")
     page.set_viewport_size(NARROW)
     for name in AUTHOR_PAGES:
+        assert_no_horizontal_scrolling(open_page(page, name), name)
+
+
+def test_panel_member_pages_fit_320_px(page, demo, sign_in):
+    sign_in(page, "panel")
+    page.set_viewport_size(NARROW)
+    for name in PANEL_PAGES:
         assert_no_horizontal_scrolling(open_page(page, name), name)
 
 
