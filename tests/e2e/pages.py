@@ -5,19 +5,41 @@ paper preview, published overview...): the accessibility and layout tests
 then cover it."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from risks.management.commands.load_demo import DEMO_PASSWORD
+from reports import publishing
+from reports.models import Paper
 from risks.models import Risk
 
 # In order: the last of each list changes state (locks "author" out; changes
 # the signed-in user's password), so it comes after the others.
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
-SIGNED_IN_PAGES = ["home", "register", "risk", "password-change", "password-change-error", "password-change-done"]
+SIGNED_IN_PAGES = [
+    "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "conflict",
+    "password-change", "password-change-error", "password-change-done",
+]
+# A report author's pages (the September 2017 paper).
+AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm"]
+# A panel member's pages (September 2017 published first, if it is not yet).
+PANEL_PAGES = ["published-overview", "published-paper"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
 def adequate_funding():
     return Risk.objects.get(title="Adequate funding")
+
+
+def september_paper():
+    return Paper.objects.get(meeting_date="2017-09-22")
+
+
+def published_september():
+    """The September 2017 paper's current publication (publishing it if need be)."""
+    paper = september_paper()
+    return publishing.latest_publication(paper) or publishing.publish_paper(
+        paper_id=paper.pk, user=get_user_model().objects.get(username="author"),
+    )
 
 
 def open_page(page, name):
@@ -35,6 +57,49 @@ def open_page(page, name):
         page.goto("/risks/")
     elif name == "risk":
         page.goto(f"/risks/{adequate_funding().pk}/")
+    elif name == "risk-edit":
+        page.goto(f"/risks/{adequate_funding().pk}/edit/")
+    elif name == "risk-edit-error":
+        page.goto(f"/risks/{adequate_funding().pk}/edit/")
+        page.get_by_role("button", name="Save the risk and its controls").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "review":
+        page.goto(f"/risks/{adequate_funding().pk}/review/")
+    elif name == "review-error":
+        page.goto(f"/risks/{adequate_funding().pk}/review/")
+        page.get_by_role("button", name="Record the review").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "history":
+        page.goto(f"/risks/{adequate_funding().pk}/history/")
+    elif name == "conflict":
+        # The edit form as if opened before the risk's last save: a stale version.
+        page.goto(f"/risks/{adequate_funding().pk}/edit/")
+        page.locator("input[name='change-version']").evaluate("input => { input.value = String(Number(input.value) - 1); }")
+        page.get_by_label("Reason for the change").fill("Stale form")
+        page.get_by_role("button", name="Save the risk and its controls").click()
+        page.get_by_role("heading", name="Someone else changed this risk while you were editing").wait_for()
+    elif name == "papers":
+        page.goto("/papers/")
+    elif name == "paper-create":
+        page.goto("/papers/new/")
+    elif name == "paper-create-error":
+        page.goto("/papers/new/")
+        page.get_by_role("button", name="Create the paper").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "paper-edit":
+        page.goto(f"/papers/{september_paper().pk}/")
+    elif name == "appendix-2":
+        page.goto(f"/papers/{september_paper().pk}/appendix-2/")
+    elif name == "paper-preview":
+        page.goto(f"/papers/{september_paper().pk}/preview/")
+    elif name == "publish-confirm":
+        page.goto(f"/papers/{september_paper().pk}/publish/")
+    elif name == "published-overview":
+        published_september()
+        page.goto("/published/")
+    elif name == "published-paper":
+        publication = published_september()
+        page.goto(f"/published/{publication.paper_id}/v{publication.version}/")
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.e2e.helpers import BROWSER, assert_accessible
-from tests.e2e.pages import ANONYMOUS_PAGES, SIGNED_IN_PAGES, open_page
+from tests.e2e.pages import ANONYMOUS_PAGES, AUTHOR_PAGES, PANEL_PAGES, SIGNED_IN_PAGES, open_page
 
 pytestmark = BROWSER
 
@@ -16,6 +16,18 @@ def test_signed_out_pages_are_accessible(page, demo):
 def test_signed_in_pages_are_accessible(page, demo, sign_in):
     sign_in(page, "smt")
     for name in SIGNED_IN_PAGES:
+        assert_accessible(open_page(page, name), name)
+
+
+def test_report_author_pages_are_accessible(page, demo, sign_in):
+    sign_in(page, "author")
+    for name in AUTHOR_PAGES:
+        assert_accessible(open_page(page, name), name)
+
+
+def test_panel_member_pages_are_accessible(page, demo, sign_in):
+    sign_in(page, "panel")
+    for name in PANEL_PAGES:
         assert_accessible(open_page(page, name), name)
 
 

@@ -27,7 +27,9 @@ def assert_focus_visible(page, what):
 
 def test_sign_in_with_the_keyboard_alone(page, demo, password):
     page.goto("/accounts/login/")
-    # Django's login form puts the focus in the username field (autofocus).
+    # Django's login form puts the focus in the username field (autofocus),
+    # which Chromium applies after the load event: wait for it (flaky otherwise on a busy machine).
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'id_username'")
     assert assert_focus_visible(page, "the username field")["id"] == "id_username"
     page.keyboard.type("smt")
     page.keyboard.press("Tab")

@@ -1,7 +1,7 @@
 """Narrow screens (320 px, WCAG 1.4.10 reflow) and print."""
 
 from tests.e2e.helpers import BROWSER, assert_accessible
-from tests.e2e.pages import ANONYMOUS_PAGES, SIGNED_IN_PAGES, open_page
+from tests.e2e.pages import ANONYMOUS_PAGES, AUTHOR_PAGES, PANEL_PAGES, SIGNED_IN_PAGES, open_page
 
 pytestmark = BROWSER
 
@@ -34,6 +34,20 @@ def test_every_page_fits_320_px(page, demo, sign_in):
         assert_no_horizontal_scrolling(open_page(page, name), name)
 
 
+def test_report_author_pages_fit_320_px(page, demo, sign_in):
+    sign_in(page, "author")
+    page.set_viewport_size(NARROW)
+    for name in AUTHOR_PAGES:
+        assert_no_horizontal_scrolling(open_page(page, name), name)
+
+
+def test_panel_member_pages_fit_320_px(page, demo, sign_in):
+    sign_in(page, "panel")
+    page.set_viewport_size(NARROW)
+    for name in PANEL_PAGES:
+        assert_no_horizontal_scrolling(open_page(page, name), name)
+
+
 def test_the_wide_register_table_scrolls_inside_its_box(page, demo, sign_in):
     sign_in(page, "smt")
     page.set_viewport_size(NARROW)
@@ -50,7 +64,7 @@ def test_the_wide_register_table_scrolls_inside_its_box(page, demo, sign_in):
 
 def test_print_hides_the_navigation_and_keeps_the_content(page, demo, sign_in):
     sign_in(page, "smt")
-    for name in ("register", "risk"):
+    for name in ("register", "risk", "history"):
         open_page(page, name)
         page.emulate_media(media="print")
         assert not page.get_by_role("navigation", name="Main").is_visible(), name
