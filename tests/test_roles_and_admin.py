@@ -153,3 +153,12 @@ def test_changing_a_control_in_the_admin_makes_open_edit_forms_stale(client_for)
     risk = Risk.objects.get(pk=control.risk_id)
     assert risk.version == version_before + 1
     assert risk.history.first().history_change_reason == "Admin tidy-up"
+
+
+@pytest.mark.django_db
+def test_refusals_and_missing_pages_use_the_site_frame(client_for):
+    response = client_for("panel").get(reverse("risks:register"))
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.text and 'href="/static/css/site.css"' in response.text
+    response = client_for("smt").get(reverse("risks:detail", args=[999999]))
+    assert response.status_code == 404 and "Page not found" in response.text
