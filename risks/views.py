@@ -143,23 +143,36 @@ def create(request):
     })
 
 
+def _save_reason_form(request, risk, form, save):
+    """Call save(version, reason) for a valid version-and-reason form.
+
+    Returns True once saved, the 409 conflict page if the risk moved on, or
+    False with the service's objections added to the form.
+    """
+    try:
+        save(form.cleaned_data["version"], form.cleaned_data["reason"])
+    except services.ConflictError as conflict:
+        fresh = type(form)(_with_version(request.POST, "version", conflict.current.version))
+        return _conflict(request, risk, form.cleaned_data["version"], conflict.current,
+                         "risks/_reason_form.html", {"form": fresh, "action": request.path})
+    except ValidationError as error:
+        _add_errors(error, {}, form)
+        return False
+    return True
+
+
 def _status_change(request, pk, *, form_class, service, template, done):
     risk = get_risk_for_user(request.user, pk, edit=True)
     data = request.POST if request.method == "POST" else None
     form = form_class(data, initial={"version": risk.version})
     if data is not None and form.is_valid():
-        try:
-            service(risk_id=risk.pk, expected_version=form.cleaned_data["version"],
-                    user=request.user, reason=form.cleaned_data["reason"])
-        except services.ConflictError as conflict:
-            fresh = form_class(_with_version(request.POST, "version", conflict.current.version))
-            return _conflict(request, risk, form.cleaned_data["version"], conflict.current,
-                             "risks/_reason_form.html", {"form": fresh, "action": request.path})
-        except ValidationError as error:
-            _add_errors(error, {}, form)
-        else:
+        outcome = _save_reason_form(request, risk, form, lambda version, reason: service(
+            risk_id=risk.pk, expected_version=version, user=request.user, reason=reason))
+        if outcome is True:
             messages.success(request, done.format(ref=risk.ref))
             return redirect("risks:detail", pk=risk.pk)
+        if outcome:
+            return outcome
     return render(request, template, {"risk": risk, "form": form, "action": request.path})
 
 
@@ -224,20 +237,13 @@ def restore(request, pk, history_id):
         if form.cleaned_data["revision"] != history_id:
             form.add_error(None, "This form was changed: restore the revision named in the page address.")
         else:
-            try:
-                services.restore_risk_revision(
-                    risk_id=risk.pk, history_id=history_id, expected_version=form.cleaned_data["version"],
-                    user=request.user, reason=form.cleaned_data["reason"],
-                )
-            except services.ConflictError as conflict:
-                fresh = RestoreForm(_with_version(request.POST, "version", conflict.current.version))
-                return _conflict(request, risk, form.cleaned_data["version"], conflict.current,
-                                 "risks/_reason_form.html", {"form": fresh, "action": request.path})
-            except ValidationError as error:
-                _add_errors(error, {}, form)
-            else:
+            outcome = _save_reason_form(request, risk, form, lambda version, reason: services.restore_risk_revision(
+                risk_id=risk.pk, history_id=history_id, expected_version=version, user=request.user, reason=reason))
+            if outcome is True:
                 messages.success(request, "The revision was restored as a new revision.")
                 return redirect("risks:history", pk=risk.pk)
+            if outcome:
+                return outcome
     editable = [(key, label) for key, label in RISK_FIELDS
                 if key.removesuffix("_id") in services.RISK_EDITABLE_FIELDS]
     names = {("parent_id", parent.pk): f"Risk {parent.ref}: {parent.title}"
