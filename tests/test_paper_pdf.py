@@ -3,15 +3,17 @@
 PDF renders are slow-ish: each pack is rendered once per module and its bytes
 reused (the demo register is the same in every test here)."""
 
+import gc
 import io
 import re
+import threading
 
 import pytest
 from pypdf import PdfReader
 
 from reports import rendering
 from reports.models import Paper
-from reports.pdf import BlockedURL, StaticOnlyFetcher, resolve_static_url, static_roots
+from reports.pdf import BlockedURL, StaticOnlyFetcher, cyclic_gc_paused, html_to_pdf, resolve_static_url, static_roots
 from risks.models import Risk
 from tests.seed import appendix_1_rows, appendix_2_sections
 
@@ -221,3 +223,30 @@ def test_rendering_never_fetches_outside_static(demo, monkeypatch):
     assert "http://127.0.0.1:9/tracker.png" in fetched  # asked for, and refused (BlockedURL)
     with pytest.raises(BlockedURL):
         original(StaticOnlyFetcher(), "http://127.0.0.1:9/tracker.png")
+
+
+def test_the_garbage_collector_is_paused_only_while_papers_render():
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        other_render_started, other_render_may_end = threading.Event(), threading.Event()
+
+        def other_render():
+            with cyclic_gc_paused():
+                other_render_started.set()
+                other_render_may_end.wait(5)
+
+        thread = threading.Thread(target=other_render)
+        thread.start()
+        other_render_started.wait(5)
+    # The first render ended while another was still running: still paused.
+    assert not gc.isenabled()
+    other_render_may_end.set()
+    thread.join(5)
+    assert gc.isenabled()
+
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        raise RuntimeError("a render failed")
+    assert gc.isenabled()
+    assert html_to_pdf("<p>Short paper</p>").startswith(b"%PDF-")
+    assert gc.isenabled()

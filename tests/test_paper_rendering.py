@@ -173,12 +173,12 @@ def test_load_demo_papers_is_idempotent(paper, demo):
 
 
 def test_appendix_4_controls_each_with_their_facts_and_no_template_leftovers(paper):
-    # The facts follow the control's text after a line break, with no wrapper
-    # (bench/bench_papers.py: fewer boxes); no template comment leaks into the paper.
+    # The facts run on after the control's text, with no wrapper or line break
+    # (docs/pdf-performance.md: fewer boxes); no template comment leaks into the paper.
     data = rendering.gather(paper, restricted=True)
     html = rendering.render_html(data)
     control = next(c for risk in data["appendix_4"] for c in risk["controls"] if c["owner"])
     facts = (f"{control['kind_label']}, {control['status']}; owner: {control['owner']}; "
              f"lever: {control['lever'] or 'none'}; due: {control['due_date_display'] or 'no date'}")
-    assert f"{control['text']}<br>{facts}</li>".replace("'", "&#x27;") in html
+    assert f"{control['text']} – {facts}</li>".replace("'", "&#x27;") in html
     assert "{#" not in html and "#}" not in html
