@@ -215,7 +215,8 @@ def test_heat_map_keeps_the_other_filters_and_marks_the_chosen_cell(client_for):
 def test_heat_map_is_legible_without_colour(client_for):
     response = client_for("smt").get(REGISTER)
     for label in ("High", "Medium", "Low"):
-        assert f", {label}</span>" in response.text  # each cell names its band in words
+        assert f", {label}</span>" in response.text  # each cell names its score and band in words
+    assert '<span class="heat-map__band">Score 25, High</span>' in response.text
     assert "style=" not in response.text  # CSP: no inline styles
 
 
