@@ -86,7 +86,16 @@ def stored_body(document):
     match = MAIN.search(document)
     if match is None:
         raise ValueError("The stored HTML has no <main> element.")
-    return match["body"]
+    return demote_headings(match["body"])
+
+
+HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+
+
+def demote_headings(body):
+    """One level down, so the site page keeps one <h1> and the paper's outline sits under it.
+    (The stored file itself is untouched: its digest still holds.)"""
+    return HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{int(tag[2]) + 1}", body)
 
 
 @login_not_required

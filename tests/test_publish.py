@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from reports import publishing, rendering, services as paper_services
 from reports.models import Paper, Publication, PublishedFile
 from reports.publication_models import ImmutableError
+from reports.publication_views import demote_headings
 from risks import services as risk_services
 from risks.models import Risk
 
@@ -299,7 +300,9 @@ def test_the_published_page_embeds_the_stored_paper(published, client_for):
     text = page.text
     stored_html = bytes(stored(published, "public", "html").content).decode()
     body = stored_html.partition("<main>")[2].rpartition("</main>")[0]
-    assert body in text  # the stored body, as stored
+    # The stored body, its headings one level down under the page's own single <h1>.
+    assert demote_headings(body) in text and body.count("<h2") == demote_headings(body).count("<h3")
+    assert text.count("<h1") == 1 and "<h2>MOPAC Risk Management Report</h2>" in text
     assert '<th scope="col">Risk trend</th>' in text and '<th scope="row">2a</th>' in text
     assert "version 1 (current)" in text and stored(published, "public", "html").sha256 in text
     assert "style=" not in text and "<script" not in text
