@@ -12,7 +12,7 @@ Each case builds a fresh temporary SQLite database, so nothing touches the
 project's own db.sqlite3. Times are for gather + render_pdf: "cold" is the
 first render in the process (fonts loaded), "warm" the best of the next ones.
 Goals (2-core machine): fixture PDF < 1.5 s; 200-risk restricted pack < 10 s
-and < 400 MB peak RSS.
+and < 400 MB peak RSS. Each line ends with its verdict, judged on the cold render.
 """
 
 import io
@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ("fixture-public", "fixture-restricted", "register-200")
+# Issue 4's goals on a 2-core machine: (seconds, peak RSS in MB or None).
+GOALS = {"fixture-public": (1.5, None), "fixture-restricted": (1.5, None), "register-200": (10, 400)}
 WARM_RUNS = 3
 
 
@@ -119,7 +121,15 @@ def run_case(case):
         risks = Risk.objects.open().count()
         print(f"{case:<20} {risks:>5} risks {pages:>4} pages  cold {timings[0]:6.2f} s  "
               f"warm {min(timings[1:]):6.2f} s (CPU {min(cpu[1:]):.2f} s)  peak RSS {peak:6.0f} MB (before rendering {rss_before:.0f} MB)  "
-              f"{len(pdf) / 1024:.0f} KiB")
+              f"{len(pdf) / 1024:.0f} KiB  {verdict(case, timings[0], peak)}")
+
+
+def verdict(case, cold_seconds, peak_mb):
+    """Judged on the cold render (the first in a fresh process, WeasyPrint's import included)."""
+    seconds, memory = GOALS[case]
+    goal = f"< {seconds} s" + (f", < {memory} MB" if memory else "")
+    met = cold_seconds < seconds and (memory is None or peak_mb < memory)
+    return f"goal {goal}: {'met' if met else 'NOT MET'}"
 
 
 def main(argv=None):
