@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ def _apply_errors(form, error):
 @require_safe
 def paper_list(request):
     require_reader(request.user)
-    papers = list(Paper.objects.order_by("-meeting_date"))
+    papers = list(Paper.objects.annotate(published_version=Max("publications__version")).order_by("-meeting_date"))
     return render(request, "reports/list.html", {"papers": papers})
 
 

@@ -374,3 +374,12 @@ def test_publishing_is_all_or_nothing(paper, demo, monkeypatch):
         publishing.publish_paper(paper_id=paper.pk, user=demo["author"])
     assert len(calls) == 2
     assert Publication.objects.count() == 0 and PublishedFile.objects.count() == 0
+
+
+def test_the_papers_list_shows_each_papers_status(paper, demo, client_for):
+    listing = client_for("author").get(reverse("reports:list"))
+    assert "<td>Draft</td>" in listing.text
+    publication = publishing.publish_paper(paper_id=paper.pk, user=demo["author"])
+    listing = client_for("smt").get(reverse("reports:list"))
+    assert "<td>Draft</td>" not in listing.text
+    assert f'<a href="{url("version", publication)}">Published, version 1' in listing.text
