@@ -247,3 +247,19 @@ def test_appendix_4_controls_each_with_their_facts_and_no_template_leftovers(pap
              f"lever: {control['lever'] or 'none'}; due: {control['due_date_display'] or 'no date'}")
     assert f"{control['text']} – {facts}</li>".replace("'", "&#x27;") in html
     assert "{#" not in html and "#}" not in html
+
+
+def test_gather_queries_do_not_grow_with_the_register(paper, demo, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        rendering.gather(paper, restricted=True)
+    for number in range(20, 40):  # raised before the meeting, half of them closed since
+        risk = make_risk(str(number), user=demo["admin"], opened_on=date(2017, 5, 1))
+        if number % 2:
+            close(risk, demo["smt"])
+    make_risk("40", user=demo["admin"])  # raised after the meeting
+    with django_assert_num_queries(len(before.captured_queries)):
+        data = rendering.gather(paper, restricted=True)
+    assert len(data["appendix_1"]) == len(data["appendix_4"]) == 35
