@@ -64,10 +64,13 @@ class Appendix2Form(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = ReasonField("Changed the Appendix 2 risks")
 
-    def __init__(self, *args, risks, chosen, **kwargs):
-        """`risks`: open risks plus any chosen risk since closed; `chosen`: {risk id: position}."""
+    def __init__(self, *args, risks, chosen, day, **kwargs):
+        """`risks`: risks open on `day` (the meeting date) plus any chosen risk that was not;
+        `chosen`: {risk id: position}."""
         super().__init__(*args, **kwargs)
         self.risks = list(risks)
+        for risk in self.risks:
+            risk.open_on_day = risk.is_open_on(day)
         self.rows = []
         for risk in self.risks:
             include = forms.BooleanField(required=False, initial=risk.pk in chosen, label=f"Include risk {risk.ref}")
@@ -89,8 +92,8 @@ class Appendix2Form(forms.Form):
         for index, (risk, include, order) in enumerate(self.rows):
             if not cleaned.get(include):
                 continue
-            if not risk.is_open:
-                self.add_error(include, f"Risk {risk.ref} is closed: Appendix 2 shows open risks only. Untick it.")
+            if not risk.open_on_day:
+                self.add_error(include, f"Risk {risk.ref} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only. Untick it.")
             position = cleaned.get(order)
             picked.append((position if position is not None else 1000 + index, index, risk))
         cleaned["risks"] = [risk for *_, risk in sorted(picked, key=lambda item: item[:2])]

@@ -145,8 +145,8 @@ class PaperRisk(models.Model):
 
     def clean(self):
         super().clean()
-        if self.risk_id and not self.risk.is_open:
-            raise ValidationError({"risk": f"Risk {self.risk.ref} is closed: Appendix 2 shows open risks only."})
+        if self.risk_id and self.paper_id and not self.risk.is_open_on(self.paper.meeting_date):
+            raise ValidationError({"risk": f"Risk {self.risk.ref} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only."})
 
 
 def organisation():

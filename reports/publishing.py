@@ -38,10 +38,10 @@ def validation_errors(paper):
         for field, messages in error.message_dict.items():
             label = Paper._meta.get_field(field).verbose_name if field in Paper.NARRATIVE_FIELDS else field
             errors += [f"{str(label).capitalize()}: {message}" for message in messages]
-    closed = paper.choices.exclude(risk__status=Risk.Status.OPEN).select_related("risk")
+    closed = paper.choices.exclude(risk__in=Risk.objects.open_on(paper.meeting_date)).select_related("risk")
     for choice in closed:
         errors.append(
-            f"Appendix 2: risk {choice.risk.ref} ({choice.risk.title}) is closed. "
+            f"Appendix 2: risk {choice.risk.ref} ({choice.risk.title}) was not open on the meeting date. "
             "Choose the Appendix 2 risks again."
         )
     return errors

@@ -144,8 +144,9 @@ def _live_controls():
 
 
 def _appendix_2(paper):
+    """The chosen risks open as at the meeting date (one closed since still shows)."""
     choices = (
-        PaperRisk.objects.filter(paper=paper, risk__status=Risk.Status.OPEN)
+        PaperRisk.objects.filter(paper=paper, risk__in=Risk.objects.open_on(paper.meeting_date))
         .select_related("risk").prefetch_related(_live_controls()).order_by("position", "pk")
     )
     positions = []
@@ -199,7 +200,8 @@ def gather(paper, *, restricted):
     """The paper as plain data: what the public (or restricted) pack shows, nothing more."""
     short_name = settings.ORGANISATION_SHORT_NAME
     refs = _references(paper)
-    risks = list(Risk.objects.open().order_by("ref_number", "ref_suffix", "pk"))
+    # Appendices 1 and 4: the risks open as at the meeting date, not today.
+    risks = list(Risk.objects.open_on(paper.meeting_date).order_by("ref_number", "ref_suffix", "pk"))
     titles = appendix_titles(short_name)
     appendices = [
         {"number": number, "title": listed, "heading": heading, "restricted": is_restricted}

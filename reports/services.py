@@ -20,7 +20,7 @@ def _copy_narrative(source, target):
 @transaction.atomic
 def create_paper(*, user, reason, meeting_date, title, copy_from=None, **fields):
     """A new paper for a meeting; with `copy_from`, it starts from that paper's narrative
-    and Appendix 2 choices (closed risks left out)."""
+    and Appendix 2 choices (risks not open as at the new meeting date left out)."""
     paper = Paper(meeting_date=meeting_date, title=title)
     if copy_from is not None:
         _copy_narrative(copy_from, paper)
@@ -30,7 +30,8 @@ def create_paper(*, user, reason, meeting_date, title, copy_from=None, **fields)
         setattr(paper, name, value)
     save_tracked(paper, user=user, reason=reason)
     if copy_from is not None:
-        open_choices = copy_from.choices.filter(risk__status=Risk.Status.OPEN).order_by("position", "pk")
+        open_choices = (copy_from.choices.filter(risk__in=Risk.objects.open_on(paper.meeting_date))
+                        .order_by("position", "pk"))
         for position, choice in enumerate(open_choices):
             save_tracked(PaperRisk(paper=paper, risk_id=choice.risk_id, position=position),
                          user=user, reason=reason, validate=False)
@@ -56,12 +57,13 @@ def update_paper(*, paper_id, expected_version, user, reason, **changes):
 
 @transaction.atomic
 def set_appendix_2(*, paper_id, expected_version, risks, user, reason):
-    """Make Appendix 2 exactly `risks`, in that order. Closed risks are refused."""
+    """Make Appendix 2 exactly `risks`, in that order. Risks not open as at the
+    meeting date (closed on or before it, or raised after it) are refused."""
     paper = lock_paper(paper_id, expected_version)
     risks = list(risks)
-    closed = [risk.ref for risk in risks if not risk.is_open]
+    closed = [risk.ref for risk in risks if not risk.is_open_on(paper.meeting_date)]
     if closed:
-        raise ValidationError({"risks": f"Risk {', '.join(closed)} is closed: Appendix 2 shows open risks only."})
+        raise ValidationError({"risks": f"Risk {', '.join(closed)} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only."})
     if len({risk.pk for risk in risks}) != len(risks):
         raise ValidationError({"risks": "Choose each risk only once."})
     current = {choice.risk_id: choice for choice in paper.choices.all()}

@@ -92,8 +92,9 @@ def paper_edit(request, pk):
 def paper_appendix_2(request, pk):
     paper = get_paper_for_user(request.user, pk, capability="compose_papers")
     chosen = {choice.risk_id: index for index, choice in enumerate(paper.choices.order_by("position", "pk"))}
-    risks = list(Risk.objects.filter(status=Risk.Status.OPEN) | Risk.objects.filter(pk__in=chosen))
-    form = Appendix2Form(request.POST or None, risks=risks, chosen=chosen, initial={"version": paper.version})
+    risks = list(Risk.objects.open_on(paper.meeting_date) | Risk.objects.filter(pk__in=chosen))
+    form = Appendix2Form(request.POST or None, risks=risks, chosen=chosen, day=paper.meeting_date,
+                         initial={"version": paper.version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -26,8 +26,10 @@ class ControlInline(admin.StackedInline):
 
 @admin.register(Risk)
 class RiskAdmin(TrackedAdmin):
-    list_display = ["ref", "title", "owner_names", "status", "trend", "current_likelihood", "current_impact", "next_review"]
+    list_display = ["ref", "title", "owner_names", "status", "opened_on", "closed_on", "trend", "current_likelihood",
+                    "current_impact", "next_review"]
     list_filter = ["status", "trend"]
+    date_hierarchy = "opened_on"
     search_fields = ["ref", "title", "description"]
     readonly_fields = ["version", "trend", "last_reviewed", "owner_names"]
     inlines = [RiskOwnerInline, DependencyInline, ControlInline]

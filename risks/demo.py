@@ -46,7 +46,7 @@ def load_register(*, user, path=REGISTER_FIXTURE):
             inherent_likelihood=scores["inherent"][0], inherent_impact=scores["inherent"][1],
             current_likelihood=scores["current"][0], current_impact=scores["current"][1],
             target_likelihood=scores["target"][0], target_impact=scores["target"][1],
-            next_review=next_review,
+            opened_on=date.fromisoformat(item["opened_on"]), next_review=next_review,
         )
         services.record_review(
             risk_id=risk.pk, user=user, reason=REASON, reviewed_on=reviewed_on,

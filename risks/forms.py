@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
 from risks.services import RISK_EDITABLE_FIELDS
@@ -26,9 +27,16 @@ class RiskForm(forms.ModelForm):
         model = Risk
         fields = RISK_EDITABLE_FIELDS
         widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "next_review": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
             "summary_statement": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "opened_on": {
+                "required": "Enter the date the risk was raised.",
+                "invalid": "Enter a real date, such as 2017-09-05.",
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -41,6 +49,20 @@ class RiskForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name.endswith(("_likelihood", "_impact")):
                 field.widget.attrs.update({"min": 1, "max": 5})
+
+    def clean_opened_on(self):
+        opened_on = self.cleaned_data["opened_on"]
+        today = timezone.localdate()
+        if opened_on > today:
+            raise ValidationError(
+                f"The date raised cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."
+            )
+        closed_on = self.instance.closed_on
+        if closed_on and opened_on > closed_on:
+            raise ValidationError(
+                f"The date raised cannot be after the date the risk was closed ({closed_on:%Y-%m-%d})."
+            )
+        return opened_on
 
     def changes(self):
         return {field: self.cleaned_data[field] for field in RISK_EDITABLE_FIELDS}

@@ -98,7 +98,9 @@ def generate_register(*, risks, seed=2017, user=None, now=None):
             next_review=today + timedelta(days=rng.randint(-60, 90)),
         )
         risk._owners = chosen
-        risk_objs.append(_stamp(risk, start + timedelta(days=rng.randint(0, 30)), user))
+        raised = start + timedelta(days=rng.randint(0, 30))
+        risk.opened_on = timezone.localdate(raised)
+        risk_objs.append(_stamp(risk, raised, user))
     risk_objs = bulk_create_with_history(risk_objs, Risk, batch_size=500)
 
     ownerships, controls = [], []
@@ -170,9 +172,11 @@ def _closed_risks(risk_objs, rng, now, user):
         risk.status = Risk.Status.CLOSED
         risk.closed_reason = "Risk no longer applies after the restructure."
         risk.version += 1
-        _stamp(risk, now - timedelta(minutes=rng.randint(1, 600)), user, "Closed: no longer applies")
+        when = now - timedelta(minutes=rng.randint(1, 600))
+        risk.closed_on = timezone.localdate(when)  # long after opened_on: the constraint holds
+        _stamp(risk, when, user, "Closed: no longer applies")
     if closed:
-        bulk_update_with_history(closed, Risk, ["status", "closed_reason", "version"], batch_size=500)
+        bulk_update_with_history(closed, Risk, ["status", "closed_reason", "closed_on", "version"], batch_size=500)
 
 
 class LongHistory:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 REF_PATTERN = re.compile(r"^(?P<number>[1-9][0-9]{0,3})(?P<suffix>[a-z]?)$")
@@ -87,7 +88,12 @@ class Owner(models.Model):
 
 class RiskQuerySet(models.QuerySet):
     def open(self):
+        """Risks open now."""
         return self.filter(status=Risk.Status.OPEN)
+
+    def open_on(self, day):
+        """Risks open as at `day`: raised on or before it, and not closed on or before it."""
+        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day), opened_on__lte=day)
 
     def with_owners(self):
         return self.prefetch_related(
@@ -120,6 +126,14 @@ class Risk(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_reason = models.TextField(max_length=2000, blank=True)
+    opened_on = models.DateField(
+        "Date raised", default=timezone.localdate,
+        help_text="The day the risk was added to the register. For example, 2017-09-05.",
+    )
+    closed_on = models.DateField(
+        "Closed on", null=True, blank=True,
+        help_text="Set when the risk is closed; empty while it is open.",
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="dynamic_risks",
         verbose_name="parent risk",
@@ -171,6 +185,16 @@ class Risk(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["open", "closed"]), name="risk_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True) | Q(status="closed", closed_on__isnull=False),
+                name="risk_closed_on_matches_status",
+                violation_error_message="A closed risk needs the date it was closed; an open risk has none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="risk_closed_not_before_raised",
+                violation_error_message="A risk cannot be closed before the date it was raised.",
+            ),
             *[
                 score_constraint(f"{stage}_{axis}", "risk")
                 for stage in ("inherent", "current", "target")
@@ -201,6 +225,10 @@ class Risk(models.Model):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+    def is_open_on(self, day):
+        """Whether the risk was open as at `day` (the rule of RiskQuerySet.open_on)."""
+        return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
 
     @property
     def current_score(self):

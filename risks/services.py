@@ -6,13 +6,14 @@ django-simple-history records it.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 
 RISK_EDITABLE_FIELDS = (
     "ref", "title", "description", "summary_heading", "summary_statement", "parent",
     "partner_ref", "inherent_likelihood", "inherent_impact", "target_likelihood",
-    "target_impact", "next_review",
+    "target_impact", "opened_on", "next_review",
 )
 
 
@@ -129,6 +130,7 @@ def close_risk(*, risk_id, expected_version, user, reason):
     risk = lock_risk(risk_id, expected_version)
     risk.status = Risk.Status.CLOSED
     risk.closed_reason = reason.strip()
+    risk.closed_on = timezone.localdate()
     risk.version += 1
     return save_tracked(risk, user=user, reason=reason)
 
@@ -138,6 +140,7 @@ def reopen_risk(*, risk_id, expected_version, user, reason):
     risk = lock_risk(risk_id, expected_version)
     risk.status = Risk.Status.OPEN
     risk.closed_reason = ""
+    risk.closed_on = None
     risk.version += 1
     return save_tracked(risk, user=user, reason=reason)
 

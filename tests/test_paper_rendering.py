@@ -2,10 +2,11 @@
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from reports import rendering, services
 from reports.markup import NarrativeError, check_plain_text, parse, parse_lines
@@ -107,7 +108,7 @@ def test_trends_are_as_at_the_meeting_date(paper, demo):
 def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
     december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
                                      title="Risk report", copy_from=paper)
-    newcomer = make_risk("15", user=demo["admin"])
+    newcomer = make_risk("15", user=demo["admin"], opened_on=date(2017, 11, 1))
     review(newcomer, demo["smt"], date(2017, 12, 1), "increasing")
     old = Risk.objects.get(ref="1")
     review(old, demo["smt"], date(2017, 12, 1), "increasing")
@@ -116,12 +117,72 @@ def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
     assert rows["1"]["trend"] == "increasing"
 
 
-def test_a_closed_risk_leaves_appendix_1_and_appendix_2(paper, demo):
+def close(risk, user, reason="Closed"):
+    risk.refresh_from_db()
+    return risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=reason)
+
+
+def refs(rows):
+    return [row["ref"] for row in rows]
+
+
+def future_paper(demo):
+    """A draft paper for a meeting after today."""
+    return services.create_paper(user=demo["author"], reason="Next meeting", title="Risk report",
+                                 meeting_date=timezone.localdate() + timedelta(days=60))
+
+
+def test_a_risk_closed_today_stays_in_the_papers_of_earlier_meetings(paper, demo):
     risk = Risk.objects.get(ref="8")
-    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
-    data = rendering.gather(paper, restricted=False)
-    assert "8" not in [r["ref"] for r in data["appendix_1"]]
+    close(risk, demo["smt"])
+    data = rendering.gather(paper, restricted=True)
+    assert refs(data["appendix_1"]) == [row[0] for row in appendix_1_rows()]
+    assert "8" in refs(data["appendix_4"]) and len(data["appendix_4"]) == 15
+    assert "CJ Devolution" in [p["heading"] for p in data["appendix_2"]]  # chosen, and open on the meeting date
+    html = rendering.render_html(data)
+    assert html.count(risk.title) >= 2  # Appendix 1 row and Appendix 4 entry
+
+
+def test_a_risk_closed_today_leaves_the_papers_of_later_meetings(paper, demo):
+    risk = Risk.objects.get(ref="8")
+    close(risk, demo["smt"])
+    later = future_paper(demo)
+    data = rendering.gather(later, restricted=True)
+    assert "8" not in refs(data["appendix_1"]) and "8" not in refs(data["appendix_4"])
+    assert len(data["appendix_1"]) == 14
+    assert risk.title not in rendering.render_html(data)
+
+
+def test_a_risk_raised_today_is_only_in_papers_of_meetings_from_today(paper, demo):
+    newcomer = make_risk("15", user=demo["admin"], title="Raised today")
+    assert newcomer.opened_on == timezone.localdate()
+    september = rendering.gather(paper, restricted=True)
+    assert "15" not in refs(september["appendix_1"]) and "15" not in refs(september["appendix_4"])
+    assert "Raised today" not in rendering.render_html(september)
+    later = rendering.gather(future_paper(demo), restricted=True)
+    assert "15" in refs(later["appendix_1"]) and "15" in refs(later["appendix_4"])
+    assert "Raised today" in rendering.render_html(later)
+
+
+def test_open_on_counts_the_day_raised_but_not_the_day_closed(demo):
+    risk = make_risk("15", user=demo["admin"], opened_on=date(2017, 9, 22))
+    assert Risk.objects.open_on(date(2017, 9, 22)).filter(pk=risk.pk).exists()
+    assert not Risk.objects.open_on(date(2017, 9, 21)).filter(pk=risk.pk).exists()
+    risk = close(risk, demo["smt"])
+    today = timezone.localdate()
+    assert Risk.objects.open_on(today - timedelta(days=1)).filter(pk=risk.pk).exists()
+    assert not Risk.objects.open_on(today).filter(pk=risk.pk).exists()
+    assert risk.is_open_on(today - timedelta(days=1)) and not risk.is_open_on(today)
+
+
+def test_appendix_2_leaves_out_a_chosen_risk_closed_before_the_meeting(paper, demo):
+    risk = Risk.objects.get(ref="8")
+    # Raised after the meeting (corrected date): not open as at the meeting, so not in the paper.
+    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                              reason="Date corrected", opened_on=date(2017, 10, 2))
+    data = rendering.gather(paper, restricted=True)
     assert "CJ Devolution" not in [p["heading"] for p in data["appendix_2"]]
+    assert "8" not in refs(data["appendix_1"]) and "8" not in refs(data["appendix_4"])
 
 
 def test_services_refuse_closed_risks_and_stale_versions(paper, demo):
@@ -130,10 +191,14 @@ def test_services_refuse_closed_risks_and_stale_versions(paper, demo):
     from risks.services import ConflictError
 
     risk = Risk.objects.get(ref="8")
-    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    close(risk, demo["smt"])
     risk.refresh_from_db()
-    with pytest.raises(ValidationError, match="Risk 8 is closed"):
-        services.set_appendix_2(paper_id=paper.pk, expected_version=paper.version, risks=[risk], user=demo["author"], reason="x")
+    later = future_paper(demo)
+    with pytest.raises(ValidationError, match="Risk 8 was not open on the meeting date"):
+        services.set_appendix_2(paper_id=later.pk, expected_version=later.version, risks=[risk], user=demo["author"], reason="x")
+    # Open as at 22 September 2017, so that meeting's Appendix 2 may still show it.
+    services.set_appendix_2(paper_id=paper.pk, expected_version=paper.version, risks=[risk], user=demo["author"], reason="x")
+    paper.refresh_from_db()
     with pytest.raises(ConflictError):
         services.update_paper(paper_id=paper.pk, expected_version=paper.version - 1, user=demo["author"], reason="x", legal="y")
     assert Paper.objects.get(pk=paper.pk).legal == paper.legal
@@ -182,3 +247,19 @@ def test_appendix_4_controls_each_with_their_facts_and_no_template_leftovers(pap
              f"lever: {control['lever'] or 'none'}; due: {control['due_date_display'] or 'no date'}")
     assert f"{control['text']} – {facts}</li>".replace("'", "&#x27;") in html
     assert "{#" not in html and "#}" not in html
+
+
+def test_gather_queries_do_not_grow_with_the_register(paper, demo, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        rendering.gather(paper, restricted=True)
+    for number in range(20, 40):  # raised before the meeting, half of them closed since
+        risk = make_risk(str(number), user=demo["admin"], opened_on=date(2017, 5, 1))
+        if number % 2:
+            close(risk, demo["smt"])
+    make_risk("40", user=demo["admin"])  # raised after the meeting
+    with django_assert_num_queries(len(before.captured_queries)):
+        data = rendering.gather(paper, restricted=True)
+    assert len(data["appendix_1"]) == len(data["appendix_4"]) == 35

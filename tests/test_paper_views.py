@@ -1,11 +1,17 @@
 """Composing papers in the browser: each view by role, wrong method, bad input, side effects."""
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import services as paper_services
 from reports.models import Paper, PaperRisk
 from risks import services as risk_services
 from risks.models import Risk
+from tests.factories import make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -243,15 +249,43 @@ def test_choose_and_order_appendix_2(client_for, paper, demo):
     assert preview.index("<h3>Capacity and capability</h3>") < preview.index("<h3>Vulnerability</h3>")
 
 
-def test_appendix_2_refuses_a_closed_risk(client_for, paper, demo):
+def test_appendix_2_refuses_a_risk_closed_before_the_meeting(client_for, paper, demo):
+    risk = Risk.objects.get(ref="8")
+    later = paper_services.create_paper(user=demo["author"], reason="Next", title="Next", copy_from=paper,
+                                        meeting_date=timezone.localdate() + timedelta(days=60))
+    risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    page = client_for("author").get(urls(later)["appendix_2"])
+    assert "(closed)" in page.text
+    picks = [Risk.objects.get(ref=ref) for ref in ("1", "8")]
+    response = client_for("author").post(urls(later)["appendix_2"], appendix_data(later, picks))
+    assert response.status_code == 200 and "Risk 8 was not open on the meeting date" in response.text
+    assert list(later.choices.values_list("risk__ref", flat=True)) == ["1", "4", "5", "8", "14"]
+
+
+def test_appendix_2_of_an_earlier_meeting_keeps_a_risk_closed_since(client_for, paper, demo):
     risk = Risk.objects.get(ref="8")
     risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
     page = client_for("author").get(urls(paper)["appendix_2"])
-    assert "(closed)" in page.text
-    picks = [Risk.objects.get(ref=ref) for ref in ("1", "8")]
+    assert "(closed)" not in page.text
+    picks = [Risk.objects.get(ref=ref) for ref in ("8", "1")]
     response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks))
-    assert response.status_code == 200 and "Risk 8 is closed" in response.text
-    assert list(paper.choices.values_list("risk__ref", flat=True)) == ["1", "4", "5", "8", "14"]
+    assert response.status_code == 302
+    assert list(paper.choices.values_list("risk__ref", flat=True)) == ["8", "1"]
+    assert "<h3>CJ Devolution</h3>" in client_for("author").get(urls(paper)["preview"]).text
+
+
+def test_appendix_2_refuses_a_risk_raised_after_the_meeting(client_for, paper, demo):
+    newcomer = make_risk("15", user=demo["admin"])
+    page = client_for("author").get(urls(paper)["appendix_2"])
+    assert f"include_{newcomer.pk}" not in page.text  # not offered
+    picks = [Risk.objects.get(ref="1"), newcomer]
+    response = client_for("author").post(urls(paper)["appendix_2"], appendix_data(paper, picks))
+    assert response.status_code == 302  # a risk the page does not offer is ignored
+    assert list(paper.choices.values_list("risk__ref", flat=True)) == ["1"]
+    paper.refresh_from_db()
+    with pytest.raises(ValidationError, match="Risk 15 was not open on the meeting date"):
+        paper_services.set_appendix_2(paper_id=paper.pk, expected_version=paper.version, risks=picks,
+                                      user=demo["author"], reason="x")
 
 
 def test_appendix_2_refuses_bad_order_and_stale_versions(client_for, paper):

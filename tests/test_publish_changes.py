@@ -1,12 +1,14 @@
 """What changed since the last paper: computed from two published snapshots."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from controls.models import Control
 from reports import publishing, services as paper_services
@@ -75,8 +77,10 @@ def test_next_quarter_shows_what_changed_since_september(demo, client_for):
     september = Paper.objects.get(meeting_date="2017-09-22")
     first = publishing.publish_paper(paper_id=september.pk, user=author)
     reason = "Quarterly review"
+    # The next paper's meeting is after today: a risk closed today has left it, one raised today is in it.
     december = paper_services.create_paper(
-        user=author, reason=reason, meeting_date="2017-12-15", title=september.title, copy_from=september,
+        user=author, reason=reason, meeting_date=timezone.localdate() + timedelta(days=30), title=september.title,
+        copy_from=september,
     )
     risks = {risk.ref: risk for risk in Risk.objects.open()}
     # Renumbered and retitled, owner changed, trend changed, closed, added.

@@ -22,7 +22,7 @@ def new_risk_data(**overrides):
         "risk-ref": "15", "risk-title": "Cyber attack", "risk-description": "Failure to protect systems",
         **SCORES, "owners-TOTAL_FORMS": "2", "owners-INITIAL_FORMS": "0",
         "owners-0-owner": str(owner.pk), "owners-0-order": "1", "owners-1-owner": "", "owners-1-order": "",
-        "change-version": "1", "change-reason": "New threat", **overrides,
+        "risk-opened_on": "2017-09-01", "change-version": "1", "change-reason": "New threat", **overrides,
     }
 
 
