@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reports.markup import NarrativeError, check_plain_text, parse
@@ -97,7 +98,7 @@ class Paper(models.Model):
             try:
                 text = getattr(self, name)
                 check_plain_text(text)
-                check_references(parse(text))
+                check_references(parse(text), self.meeting_date)
             except NarrativeError as error:
                 errors[name] = str(error)
         if errors:
@@ -107,19 +108,26 @@ class Paper(models.Model):
         return Paper.objects.filter(meeting_date__lt=self.meeting_date).order_by("-meeting_date").first()
 
 
-def check_references(parsed):
-    """Every cross-reference must name an open risk (one query per section)."""
+def check_references(parsed, meeting_date):
+    """Every cross-reference must name a risk open as at the meeting date (one query per section),
+    the same rule as the paper's appendices."""
     from risks.models import Risk
 
     wanted = {value for paragraph in parsed for kind, value in paragraph if kind == "risk"}
     if not wanted:
         return
-    found = dict(Risk.objects.filter(pk__in=wanted).values_list("pk", "status"))
+    found = {risk.pk: risk for risk in Risk.objects.filter(pk__in=wanted).only("pk", "ref", "opened_on", "closed_on")}
+    day = meeting_date or timezone.localdate()
     for pk in sorted(wanted):
-        if pk not in found:
+        risk = found.get(pk)
+        if risk is None:
             raise NarrativeError(f"[[risk:{pk}]] refers to no risk in the register: pick one from the list.")
-        if found[pk] != Risk.Status.OPEN:
-            raise NarrativeError(f"[[risk:{pk}]] refers to a closed risk: pick an open one from the list.")
+        if risk.closed_on is not None and risk.closed_on <= day:
+            raise NarrativeError(f"[[risk:{pk}]] refers to a closed risk (Risk {risk.ref}, closed on "
+                                 f"{risk.closed_on:%d/%m/%Y}): pick an open one from the list.")
+        if risk.opened_on > day:
+            raise NarrativeError(f"[[risk:{pk}]] refers to Risk {risk.ref}, raised after the meeting date: "
+                                 "pick one from the list.")
 
 
 class PaperRisk(models.Model):

@@ -206,8 +206,23 @@ def test_edit_refuses_bad_narrative(client_for, paper, text, message):
 def test_edit_refuses_a_reference_to_a_closed_risk(client_for, paper, demo):
     risk = Risk.objects.get(ref="12")
     risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
+    later = paper_services.create_paper(user=demo["author"], reason="Next", title="Next",
+                                        meeting_date=timezone.localdate() + timedelta(days=60))
+    response = client_for("author").post(urls(later)["edit"], edit_data(later, legal=f"[[risk:{risk.pk}]]"))
+    assert "refers to a closed risk (Risk 12, closed on" in response.text
+    assert f"[[risk:{risk.pk}]]</code>" not in response.text  # not offered in the list of codes
+    assert Paper.objects.get(pk=later.pk).version == later.version
+    # The September 2017 paper may still refer to it: it was open on that meeting date.
     response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]"))
-    assert "refers to a closed risk" in response.text
+    assert response.status_code == 302
+    assert Paper.objects.get(pk=paper.pk).legal == f"[[risk:{risk.pk}]]"
+
+
+def test_edit_refuses_a_reference_to_a_risk_raised_after_the_meeting(client_for, paper, demo):
+    risk = make_risk("20", user=demo["smt"])  # raised today
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]"))
+    assert "refers to Risk 20, raised after the meeting date" in response.text
+    assert f"[[risk:{risk.pk}]]</code>" not in response.text
     assert Paper.objects.get(pk=paper.pk).version == paper.version
 
 
