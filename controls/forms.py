@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from controls.models import Control
+from riskregister.forms import SpecificMessagesMixin
 from risks.models import Owner
 
 
-class ControlForm(forms.ModelForm):
+class ControlForm(SpecificMessagesMixin, forms.ModelForm):
     # The control's id travels in the page; the formset checks it is this risk's.
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1)
 

@@ -2,6 +2,7 @@ from django import forms
 
 from reports.models import Paper
 from reports.services import FRAME_FIELDS
+from riskregister.forms import SpecificMessagesMixin
 
 TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdependencies": 3, "legal": 3}
 
@@ -15,7 +16,7 @@ class ReasonField(forms.CharField):
         )
 
 
-class PaperCreateForm(forms.ModelForm):
+class PaperCreateForm(SpecificMessagesMixin, forms.ModelForm):
     copy_previous = forms.BooleanField(
         label="Start from the previous paper's narrative and Appendix 2 choices", required=False,
     )
@@ -28,18 +29,22 @@ class PaperCreateForm(forms.ModelForm):
         error_messages = {
             "title": {"required": "Enter a title."},
             "panel": {"required": "Enter the panel's name."},
+            "report_by": {"required": "Enter who the report is by, such as Chief Executive Officer."},
             "meeting_date": {"required": "Enter the date of the meeting.", "invalid": "Enter a real date, such as 2017-12-15."},
         }
 
 
-class PaperEditForm(forms.ModelForm):
+class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = ReasonField("Edited the paper's narrative")
 
     class Meta:
         model = Paper
         fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS)
-        error_messages = {"title": {"required": "Enter a title."}, "panel": {"required": "Enter the panel's name."}}
+        error_messages = {
+            "title": {"required": "Enter a title."}, "panel": {"required": "Enter the panel's name."},
+            "report_by": {"required": "Enter who the report is by, such as Chief Executive Officer."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +63,7 @@ class PaperEditForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class Appendix2Form(forms.Form):
+class Appendix2Form(SpecificMessagesMixin, forms.Form):
     """Which risks Appendix 2 shows, and in what order: a tick and a number per risk."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

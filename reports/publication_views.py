@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reports import changes, publishing
 from reports.models import Paper, Publication, PublishedFile
 from riskregister import access
+from riskregister.forms import SpecificMessagesMixin
 
 logger = logging.getLogger("reports.publications")
 
@@ -220,7 +221,7 @@ def restricted_html(request, paper, version):
 
 # Publishing --------------------------------------------------------------
 
-class PublishForm(forms.Form):
+class PublishForm(SpecificMessagesMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for publishing", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for a correction: say what was wrong in the published version.",

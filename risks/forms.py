@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from riskregister.forms import SpecificMessagesMixin
 from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
 from risks.services import RISK_EDITABLE_FIELDS
 
@@ -12,7 +13,7 @@ from risks.services import RISK_EDITABLE_FIELDS
 REASON_MAX_LENGTH = 100
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(SpecificMessagesMixin, forms.Form):
     """What every change carries: why, and the version the form was built from."""
 
     reason = forms.CharField(
@@ -22,7 +23,7 @@ class ChangeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(SpecificMessagesMixin, forms.ModelForm):
     class Meta:
         model = Risk
         fields = RISK_EDITABLE_FIELDS
@@ -46,6 +47,8 @@ class RiskForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        # A callable default (today) would add a hidden "initial-" copy of the field to the page.
+        self.fields["opened_on"].show_hidden_initial = False
         for name, field in self.fields.items():
             if name.endswith(("_likelihood", "_impact")):
                 field.widget.attrs.update({"min": 1, "max": 5})
@@ -78,7 +81,7 @@ class NewRiskForm(RiskForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(SpecificMessagesMixin, forms.Form):
     owner = forms.ModelChoiceField(
         queryset=Owner.objects.all(), required=False, empty_label="(none)",
         error_messages={"invalid_choice": "Choose an owner from the list."},
@@ -117,17 +120,20 @@ def owner_initial(risk):
 class CloseForm(ChangeForm):
     reason = forms.CharField(
         label="Why is this risk being closed?", max_length=REASON_MAX_LENGTH,
+        error_messages={"required": "Enter why the risk is being closed."},
         help_text="Kept with the risk; it can be reopened later.",
     )
 
 
 class ReopenForm(ChangeForm):
-    reason = forms.CharField(label="Why is this risk being reopened?", max_length=REASON_MAX_LENGTH)
+    reason = forms.CharField(label="Why is this risk being reopened?", max_length=REASON_MAX_LENGTH,
+                             error_messages={"required": "Enter why the risk is being reopened."})
 
 
 class RestoreForm(ChangeForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-    reason = forms.CharField(label="Why restore this revision?", max_length=REASON_MAX_LENGTH)
+    reason = forms.CharField(label="Why restore this revision?", max_length=REASON_MAX_LENGTH,
+                             error_messages={"required": "Enter why this revision is being restored."})
 
 
 def suggested_trend(previous_score, new_score):
@@ -141,7 +147,7 @@ def suggested_trend(previous_score, new_score):
     return Trend.NO_CHANGE
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SpecificMessagesMixin, forms.Form):
     reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text="For example, 2017-09-05.")
     likelihood = forms.IntegerField(label="Current likelihood", validators=SCORE_VALIDATORS,

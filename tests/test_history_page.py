@@ -104,7 +104,7 @@ def test_restore_needs_a_reason_and_refuses_a_stale_version(client_for, users):
     url = reverse("risks:restore", args=[risk.pk, original.history_id])
     client = client_for("smt")
     response = client.post(url, {"version": stale, "revision": original.history_id, "reason": ""})
-    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    assert response.status_code == 200 and "Enter why this revision is being restored." in response.content.decode()
     services.update_risk(risk_id=risk.pk, expected_version=stale, user=users["admin"],
                          reason="Meanwhile", title="Funding in 2018")
     response = client.post(url, {"version": stale, "revision": original.history_id, "reason": "Undo"})

@@ -37,7 +37,7 @@ def test_create_a_risk(client_for, users):
 
 @pytest.mark.parametrize("key, value, message", [
     ("risk-current_impact", "0", "greater than or equal to 1"),
-    ("risk-title", "", "This field is required"),
+    ("risk-title", "", "Enter the title."),
     ("risk-ref", "2A", "A ref is a number"),
     ("owners-0-owner", "abc", "Choose an owner from the list"),
     ("risk-next_review", "31/02/2018", "Enter a valid date"),
@@ -80,7 +80,7 @@ def test_close_needs_a_reason_and_a_numeric_version(client_for):
     response = client_for("smt").post(reverse("risks:close", args=[risk.pk]), {"version": "x", "reason": ""})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "This field is required" in page and "Enter a whole number" in page
+    assert "Enter why the risk is being closed." in page and "Enter a whole number" in page
     assert funding().status == "open"
 
 
@@ -176,6 +176,9 @@ def test_a_trend_that_agrees_needs_no_reason(client_for):
     ("trend", "sideways", "Select a valid choice"),
     ("commentary", "c" * 4001, "at most 4000 characters"),
     ("version", "1; DROP TABLE", "Enter a whole number"),
+    ("trend", "", "Select the trend."),
+    ("likelihood", "", "Enter the current likelihood."),
+    ("reviewed_on", "", "Enter the date of review."),
 ])
 def test_review_refuses_bad_input(client_for, key, value, message):
     risk = funding()
