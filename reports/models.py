@@ -153,7 +153,9 @@ class PaperRisk(models.Model):
 
     def clean(self):
         super().clean()
-        if self.risk_id and self.paper_id and not self.risk.is_open_on(self.paper.meeting_date):
+        # An admin inline's paper may not be saved yet: its meeting date is still known.
+        paper = self.paper if self.paper_id or self._meta.get_field("paper").is_cached(self) else None
+        if self.risk_id and paper is not None and paper.meeting_date and not self.risk.is_open_on(paper.meeting_date):
             raise ValidationError({"risk": f"Risk {self.risk.ref} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only."})
 
 

@@ -95,7 +95,7 @@ def _sections(paper, refs, appendices):
 def _trends_as_at(paper, risks):
     """{risk id: trend} from each risk's latest review on or before the meeting.
 
-    A risk not in the previous paper (no review on or before that meeting) is
+    A risk that was not in the previous paper (not open as at its meeting) is
     "new"; so is a risk with no review yet.
     """
     latest = {}
@@ -106,13 +106,11 @@ def _trends_as_at(paper, risks):
     for risk_id, trend in reviews:
         latest.setdefault(risk_id, trend)
     previous = paper.previous()
-    if previous is not None:
-        known = set(
-            Review.objects.filter(risk__in=risks, reviewed_on__lte=previous.meeting_date)
-            .values_list("risk_id", flat=True).distinct()
-        )
-        latest = {risk_id: trend for risk_id, trend in latest.items() if risk_id in known}
-    return {risk.pk: latest.get(risk.pk, Trend.NEW) for risk in risks}
+    return {
+        risk.pk: latest.get(risk.pk, Trend.NEW)
+        if previous is None or risk.is_open_on(previous.meeting_date) else Trend.NEW
+        for risk in risks
+    }
 
 
 def _appendix_1(paper, risks):

@@ -3,7 +3,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 
 from riskregister.forms import SpecificMessagesMixin
 from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
@@ -55,11 +54,7 @@ class RiskForm(SpecificMessagesMixin, forms.ModelForm):
 
     def clean_opened_on(self):
         opened_on = self.cleaned_data["opened_on"]
-        today = timezone.localdate()
-        if opened_on > today:
-            raise ValidationError(
-                f"The date raised cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."
-            )
+        # Not in the future: Risk.clean() says so, once the form's own checks pass.
         closed_on = self.instance.closed_on
         if closed_on and opened_on > closed_on:
             raise ValidationError(

@@ -214,6 +214,11 @@ class Risk(models.Model):
 
     def clean(self):
         super().clean()
+        today = timezone.localdate()
+        if self.opened_on and self.opened_on > today:
+            raise ValidationError({"opened_on": f"The date raised cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."})
+        if self.closed_on and self.closed_on > today:
+            raise ValidationError({"closed_on": f"The date closed cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."})
         if self.parent_id and self.pk:
             ancestor, seen = self.parent, set()
             while ancestor is not None and ancestor.pk not in seen:

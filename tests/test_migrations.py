@@ -30,6 +30,13 @@ def test_dates_raised_and_closed_are_filled_from_created_and_the_revisions():
     closed = Risk.objects.create(ref="2", title="Closed", description="Closed, reopened, closed again",
                                  status="closed", **scores)
     Risk.objects.filter(pk__in=[still_open.pk, closed.pk]).update(created=moment((2017, 3, 1)))
+    # Loaded today from an old paper: the row is dated today, its review when it happened.
+    loaded = Risk.objects.create(ref="3", title="Loaded", description="From the 2017 paper", **scores)
+    apps.get_model("risks", "Review").objects.create(risk=loaded, reviewed_on="2017-09-05", trend="new",
+                                                     likelihood=3, impact=3)
+    HistoricalRisk.objects.create(id=999, history_date=moment((2017, 5, 2)), history_type="-", status="open",
+                                  created=moment((2017, 5, 2)), updated=moment((2017, 5, 2)),
+                                  ref="9", title="Deleted since", description="Gone", **scores)
     fields = {name: getattr(closed, name) for name in ("ref", "title", "description", *scores)}
     for day, status in [((2017, 3, 1), "open"), ((2017, 6, 1), "closed"), ((2017, 7, 1), "open"),
                         ((2017, 10, 3), "closed"), ((2018, 1, 5), "closed")]:
@@ -42,6 +49,8 @@ def test_dates_raised_and_closed_are_filled_from_created_and_the_revisions():
     assert (still_open.opened_on.isoformat(), still_open.closed_on) == ("2017-03-01", None)
     # Closed since the revision of 3 October 2017 (the later one only repeats it).
     assert (closed.opened_on.isoformat(), closed.closed_on.isoformat()) == ("2017-03-01", "2017-10-03")
+    assert Risk.objects.get(pk=loaded.pk).opened_on.isoformat() == "2017-09-05"
+    assert HistoricalRisk.objects.get(id=999).opened_on.isoformat() == "2017-05-02"
     revisions = HistoricalRisk.objects.filter(id=closed.pk).order_by("history_date")
     assert [(r.status, r.closed_on and r.closed_on.isoformat()) for r in revisions] == [
         ("open", None), ("closed", "2017-06-01"), ("open", None), ("closed", "2017-10-03"), ("closed", "2017-10-03"),

@@ -117,6 +117,16 @@ def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
     assert rows["1"]["trend"] == "increasing"
 
 
+def test_a_risk_in_the_previous_paper_is_not_new_even_if_first_reviewed_since(paper, demo):
+    december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
+                                     title="Risk report", copy_from=paper)
+    listed_in_september = make_risk("15", user=demo["admin"], opened_on=date(2017, 9, 1))
+    review(listed_in_september, demo["smt"], date(2017, 12, 1), "decreasing")
+    assert "15" in refs(rendering.gather(paper, restricted=False)["appendix_1"])
+    rows = {r["ref"]: r for r in rendering.gather(december, restricted=False)["appendix_1"]}
+    assert rows["15"]["trend"] == "decreasing"
+
+
 def close(risk, user, reason="Closed"):
     risk.refresh_from_db()
     return risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=reason)

@@ -199,6 +199,8 @@ def test_the_admin_lists_and_edits_the_dates(client_for):
     ({"status": "closed"}, "A closed risk needs the date it was closed; an open risk has none."),
     ({"closed_on": "2017-10-01"}, "A closed risk needs the date it was closed; an open risk has none."),
     ({"status": "closed", "closed_on": "2017-03-01"}, "A risk cannot be closed before the date it was raised."),
+    ({"status": "closed", "closed_on": "2099-01-01"}, "The date closed cannot be in the future"),
+    ({"opened_on": "2099-01-01"}, "The date raised cannot be in the future"),
 ])
 def test_the_admin_refuses_dates_that_disagree_with_the_status(client_for, changes, message):
     client = client_for("admin")
@@ -241,3 +243,13 @@ def test_the_generated_register_keeps_the_rule(roles):
     year_ago = today - timedelta(days=365)
     assert set(Risk.objects.open_on(year_ago)) == set(risks)  # all raised by then, none closed yet
     assert set(Risk.objects.open_on(today)) == set(risks) - set(closed)
+
+
+def test_the_model_refuses_a_date_raised_in_the_future_whatever_the_path(demo):
+    risk = funding()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                             reason="Typo", opened_on=tomorrow)
+    assert "cannot be in the future" in str(refused.value.message_dict["opened_on"])
+    assert funding().opened_on == risk.opened_on and funding().version == risk.version

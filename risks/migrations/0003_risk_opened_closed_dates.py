@@ -9,27 +9,47 @@ def _local_date(moment):
     return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
 
+def _earliest_known_date(risk, records, Review):
+    """The earliest day the register knew the risk: its row, its first revision or its
+    first review. A register loaded from old papers has rows and revisions dated the
+    day of loading, but reviews dated when they happened."""
+    days = [_local_date(risk.created)]
+    if records:
+        days.append(_local_date(records[0].history_date))
+    first_review = Review.objects.filter(risk_id=risk.pk).order_by("reviewed_on").values_list("reviewed_on", flat=True).first()
+    if first_review is not None:
+        days.append(first_review)
+    return min(days)
+
+
+def _fill_revisions(records, opened_on):
+    """Give each revision the dates the risk had then; returns the last closed_on and revision."""
+    closed_since, latest = None, None
+    for record in records:
+        latest = record
+        if record.status == "closed":
+            if closed_since is None:
+                closed_since = max(_local_date(record.history_date), opened_on)
+        else:
+            closed_since = None
+        record.opened_on = opened_on
+        record.closed_on = closed_since
+        record.save(update_fields=["opened_on", "closed_on"])
+    return closed_since, latest
+
+
 def fill_dates(apps, schema_editor):
-    """opened_on from `created`; closed_on from the revision where the status last
-    became "closed" (else the latest revision). Each risk's revisions get the same
-    dates as the risk had at that revision, so the history does not show a change
-    nobody made. A migration has no acting user, so it writes no new revision."""
+    """opened_on from the earliest known date; closed_on from the revision where the
+    status last became "closed" (else the latest revision). Each risk's revisions get
+    the same dates as the risk had at that revision, so the history does not show a
+    change nobody made. A migration has no acting user, so it writes no new revision."""
     Risk = apps.get_model("risks", "Risk")
     HistoricalRisk = apps.get_model("risks", "HistoricalRisk")
+    Review = apps.get_model("risks", "Review")
     for risk in Risk.objects.order_by("pk").iterator():
-        opened_on = _local_date(risk.created)
-        closed_since, latest = None, None
         records = list(HistoricalRisk.objects.filter(id=risk.pk).order_by("history_date", "history_id"))
-        for record in records:
-            latest = record
-            if record.status == "closed":
-                if closed_since is None:
-                    closed_since = max(_local_date(record.history_date), opened_on)
-            else:
-                closed_since = None
-            record.opened_on = opened_on
-            record.closed_on = closed_since
-            record.save(update_fields=["opened_on", "closed_on"])
+        opened_on = _earliest_known_date(risk, records, Review)
+        closed_since, latest = _fill_revisions(records, opened_on)
         risk.opened_on = opened_on
         if risk.status == "closed":
             if closed_since is None:  # no revision says closed: fall back to the latest one
@@ -38,6 +58,11 @@ def fill_dates(apps, schema_editor):
         else:
             risk.closed_on = None
         risk.save(update_fields=["opened_on", "closed_on"])
+    # Revisions of risks deleted since: raised on their first revision's day.
+    deleted = HistoricalRisk.objects.exclude(id__in=Risk.objects.values("pk")).values_list("id", flat=True).distinct()
+    for risk_id in list(deleted):
+        records = list(HistoricalRisk.objects.filter(id=risk_id).order_by("history_date", "history_id"))
+        _fill_revisions(records, _local_date(records[0].history_date))
 
 
 class Migration(migrations.Migration):
