@@ -1,8 +1,8 @@
-"""Builds the POST a browser would send from the risk edit page as served."""
+"""Builds the POSTs a browser would send from the risk pages, and the admin's risk form."""
 
 from html.parser import HTMLParser
 
-from risks.models import Risk
+from risks.models import Owner, Risk
 from risks.views import _edit_forms
 
 
@@ -76,3 +76,32 @@ def form_values(html):
     reader.feed(html)
     reader.data.pop("csrfmiddlewaretoken", None)
     return reader.data
+
+
+NEW_RISK_SCORES = {f"risk-{stage}_{axis}": "3" for stage in ("inherent", "current", "target") for axis in ("likelihood", "impact")}
+
+
+def new_risk_data(**overrides):
+    """The create page's POST for a new risk with one owner."""
+    owner = Owner.objects.first()
+    return {
+        "risk-ref": "15", "risk-title": "Cyber attack", "risk-description": "Failure to protect systems",
+        **NEW_RISK_SCORES, "owners-TOTAL_FORMS": "2", "owners-INITIAL_FORMS": "0",
+        "owners-0-owner": str(owner.pk), "owners-0-order": "1", "owners-1-owner": "", "owners-1-order": "",
+        "risk-opened_on": "2017-09-01", "change-version": "1", "change-reason": "New threat", **overrides,
+    }
+
+
+def admin_risk_post(risk, **changes):
+    """The admin's change form for `risk`, with no inline rows, changed by `changes`."""
+    data = {
+        "ref": risk.ref, "title": risk.title, "description": risk.description, "summary_heading": "",
+        "summary_statement": "", "status": "open", "closed_reason": "", "parent": "", "partner_ref": "",
+        "inherent_likelihood": 4, "inherent_impact": 4, "current_likelihood": 3, "current_impact": 3,
+        "target_likelihood": 2, "target_impact": 2, "next_review": "", "opened_on": "2017-04-01",
+        "closed_on": "", "change_reason": "Admin edit",
+    }
+    for prefix in ("ownerships", "dependencies", "controls"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data

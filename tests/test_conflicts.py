@@ -8,10 +8,7 @@ from controls.models import Control
 from risks import services
 from risks.models import Owner, Risk
 from tests.edit_helpers import edit_data, form_values
-
-
-def funding():
-    return Risk.objects.get(title="Adequate funding")
+from tests.factories import funding
 
 
 @pytest.mark.django_db

@@ -6,12 +6,9 @@ from controls.models import Control
 from risks import services
 from risks.models import Owner, Risk
 from tests.edit_helpers import edit_data
+from tests.factories import funding
 
 pytestmark = pytest.mark.django_db
-
-
-def funding():
-    return Risk.objects.get(title="Adequate funding")
 
 
 def controls_of(risk):

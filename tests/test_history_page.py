@@ -8,12 +8,9 @@ from django.urls import reverse
 from controls.models import Control
 from risks import services
 from risks.models import Risk
+from tests.factories import funding
 
 pytestmark = pytest.mark.django_db
-
-
-def funding():
-    return Risk.objects.get(title="Adequate funding")
 
 
 def revise(risk, user, count):

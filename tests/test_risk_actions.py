@@ -6,24 +6,10 @@ import pytest
 from django.urls import reverse
 
 from risks.models import Owner, Risk
+from tests.edit_helpers import new_risk_data
+from tests.factories import funding
 
 pytestmark = pytest.mark.django_db
-
-SCORES = {f"risk-{stage}_{axis}": "3" for stage in ("inherent", "current", "target") for axis in ("likelihood", "impact")}
-
-
-def funding():
-    return Risk.objects.get(title="Adequate funding")
-
-
-def new_risk_data(**overrides):
-    owner = Owner.objects.first()
-    return {
-        "risk-ref": "15", "risk-title": "Cyber attack", "risk-description": "Failure to protect systems",
-        **SCORES, "owners-TOTAL_FORMS": "2", "owners-INITIAL_FORMS": "0",
-        "owners-0-owner": str(owner.pk), "owners-0-order": "1", "owners-1-owner": "", "owners-1-order": "",
-        "risk-opened_on": "2017-09-01", "change-version": "1", "change-reason": "New threat", **overrides,
-    }
 
 
 def test_create_a_risk(client_for, users):

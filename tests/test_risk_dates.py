@@ -12,27 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from risks import services
-from risks.models import Owner, Risk
-from tests.edit_helpers import edit_data
-from tests.factories import make_risk
+from risks.models import Risk
+from tests.edit_helpers import admin_risk_post, edit_data, new_risk_data
+from tests.factories import funding, make_risk
 
 pytestmark = pytest.mark.django_db
-
-SCORES = {f"risk-{stage}_{axis}": "3" for stage in ("inherent", "current", "target") for axis in ("likelihood", "impact")}
-
-
-def funding():
-    return Risk.objects.get(title="Adequate funding")
-
-
-def new_risk_data(**overrides):
-    owner = Owner.objects.first()
-    return {
-        "risk-ref": "15", "risk-title": "Cyber attack", "risk-description": "Failure to protect systems",
-        **SCORES, "owners-TOTAL_FORMS": "2", "owners-INITIAL_FORMS": "0",
-        "owners-0-owner": str(owner.pk), "owners-0-order": "1", "owners-1-owner": "", "owners-1-order": "",
-        "change-version": "1", "change-reason": "New threat", **overrides,
-    }
 
 
 def field_error(page, name):
@@ -173,20 +157,6 @@ def test_the_risk_page_shows_when_a_closed_risk_was_closed(client_for, users):
 
 # The admin --------------------------------------------------------------------
 
-def admin_post(risk, **changes):
-    data = {
-        "ref": risk.ref, "title": risk.title, "description": risk.description, "summary_heading": "",
-        "summary_statement": "", "status": "open", "closed_reason": "", "parent": "", "partner_ref": "",
-        "inherent_likelihood": 4, "inherent_impact": 4, "current_likelihood": 3, "current_impact": 3,
-        "target_likelihood": 2, "target_impact": 2, "next_review": "", "opened_on": "2017-04-01",
-        "closed_on": "", "change_reason": "Admin edit",
-    }
-    for prefix in ("ownerships", "dependencies", "controls"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update(changes)
-    return data
-
-
 def test_the_admin_lists_and_edits_the_dates(client_for):
     client = client_for("admin")
     assert "Date raised" in client.get("/admin/risks/risk/").text
@@ -206,7 +176,7 @@ def test_the_admin_refuses_dates_that_disagree_with_the_status(client_for, chang
     client = client_for("admin")
     risk = funding()
     before = risk.history.count()
-    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", admin_post(risk, **changes))
+    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", admin_risk_post(risk, **changes))
     assert response.status_code == 200
     assert message in response.text
     assert risk.history.count() == before and funding().status == "open"
@@ -216,7 +186,7 @@ def test_the_admin_closes_a_risk_with_its_date(client_for, users):
     client = client_for("admin")
     risk = funding()
     response = client.post(f"/admin/risks/risk/{risk.pk}/change/",
-                           admin_post(risk, status="closed", closed_on="2017-10-01", closed_reason="Merged"))
+                           admin_risk_post(risk, status="closed", closed_on="2017-10-01", closed_reason="Merged"))
     assert response.status_code == 302
     risk.refresh_from_db()
     assert (risk.status, risk.closed_on) == ("closed", date(2017, 10, 1))

@@ -5,13 +5,9 @@ from django.urls import reverse
 
 from controls.models import Control
 from risks import services
-from risks.models import Risk
+from tests.factories import funding
 
 pytestmark = pytest.mark.django_db
-
-
-def funding():
-    return Risk.objects.get(title="Adequate funding")
 
 
 @pytest.mark.parametrize("username, expected", [("smt", 200), ("author", 200), ("panel", 403), (None, 302)])

@@ -7,6 +7,7 @@ from django.urls import reverse
 from riskregister import access
 from riskregister.roles import ROLE_PERMISSIONS
 from risks.models import Risk
+from tests.edit_helpers import admin_risk_post
 
 ADMIN_MODELS = ["risks/risk", "risks/owner", "risks/review", "risks/riskowner", "risks/riskdependency", "controls/control"]
 
@@ -64,20 +65,6 @@ def test_only_staff_reach_the_admin(client_for, username):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def _admin_risk_post(risk, **changes):
-    data = {
-        "ref": risk.ref, "title": risk.title, "description": risk.description, "summary_heading": "",
-        "summary_statement": "", "status": "open", "closed_reason": "", "parent": "", "partner_ref": "",
-        "inherent_likelihood": 4, "inherent_impact": 4, "current_likelihood": 3, "current_impact": 3,
-        "target_likelihood": 2, "target_impact": 2, "next_review": "", "change_reason": "Admin edit",
-        "opened_on": "2017-04-01", "closed_on": "",
-    }
-    for prefix in ("ownerships", "dependencies", "controls"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update(changes)
-    return data
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("changes,message", [
     ({"current_impact": 6}, "less than or equal to 5"),
@@ -90,7 +77,7 @@ def test_admin_refuses_bad_input_with_a_message(client_for, changes, message):
     client = client_for("admin")
     risk = Risk.objects.get(ref="4")
     before = risk.history.count()
-    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", _admin_risk_post(risk, **changes))
+    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", admin_risk_post(risk, **changes))
     assert response.status_code == 200
     assert message in response.text
     assert risk.history.count() == before
@@ -101,7 +88,7 @@ def test_admin_refuses_bad_input_with_a_message(client_for, changes, message):
 def test_admin_refuses_a_parent_loop(client_for):
     client = client_for("admin")
     risk = Risk.objects.get(ref="5")
-    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", _admin_risk_post(risk, parent=risk.pk))
+    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", admin_risk_post(risk, parent=risk.pk))
     assert response.status_code == 200
     assert Risk.objects.get(pk=risk.pk).parent is None
 
@@ -110,7 +97,7 @@ def test_admin_refuses_a_parent_loop(client_for):
 def test_admin_save_writes_a_revision_with_user_and_reason(client_for, users):
     client = client_for("admin")
     risk = Risk.objects.get(ref="4")
-    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", _admin_risk_post(risk, title="Funding"))
+    response = client.post(f"/admin/risks/risk/{risk.pk}/change/", admin_risk_post(risk, title="Funding"))
     assert response.status_code == 302
     latest = risk.history.first()
     assert (latest.title, latest.history_user, latest.history_change_reason) == ("Funding", users["admin"], "Admin edit")
