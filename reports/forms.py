@@ -1,6 +1,6 @@
 from django import forms
 
-from reports.models import Paper
+from reports.models import Paper, not_open_at_meeting
 from reports.services import FRAME_FIELDS
 from riskregister.forms import SpecificMessagesMixin
 
@@ -98,7 +98,7 @@ class Appendix2Form(SpecificMessagesMixin, forms.Form):
             if not cleaned.get(include):
                 continue
             if not risk.open_on_day:
-                self.add_error(include, f"Risk {risk.ref} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only. Untick it.")
+                self.add_error(include, f"{not_open_at_meeting(risk.ref)} Untick it.")
             position = cleaned.get(order)
             picked.append((position if position is not None else 1000 + index, index, risk))
         cleaned["risks"] = [risk for *_, risk in sorted(picked, key=lambda item: item[:2])]

@@ -130,6 +130,11 @@ def check_references(parsed, meeting_date):
                                  "pick one from the list.")
 
 
+def not_open_at_meeting(refs):
+    """Appendix 2's refusal of risks that were not open as at the meeting date."""
+    return f"Risk {refs} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only."
+
+
 class PaperRisk(models.Model):
     """A risk the author chose for Appendix 2 (summary risk position), in order."""
 
@@ -156,7 +161,7 @@ class PaperRisk(models.Model):
         # An admin inline's paper may not be saved yet: its meeting date is still known.
         paper = self.paper if self.paper_id or self._meta.get_field("paper").is_cached(self) else None
         if self.risk_id and paper is not None and paper.meeting_date and not self.risk.is_open_on(paper.meeting_date):
-            raise ValidationError({"risk": f"Risk {self.risk.ref} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only."})
+            raise ValidationError({"risk": not_open_at_meeting(self.risk.ref)})
 
 
 def organisation():

@@ -4,7 +4,7 @@ through save() (never queryset.update() or bulk methods)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reports.models import Paper, PaperRisk
+from reports.models import Paper, PaperRisk, not_open_at_meeting
 from risks.models import Risk
 from risks.services import delete_tracked, lock_versioned, save_tracked
 
@@ -63,7 +63,7 @@ def set_appendix_2(*, paper_id, expected_version, risks, user, reason):
     risks = list(risks)
     closed = [risk.ref for risk in risks if not risk.is_open_on(paper.meeting_date)]
     if closed:
-        raise ValidationError({"risks": f"Risk {', '.join(closed)} was not open on the meeting date: Appendix 2 shows risks open as at the meeting only."})
+        raise ValidationError({"risks": not_open_at_meeting(", ".join(closed))})
     if len({risk.pk for risk in risks}) != len(risks):
         raise ValidationError({"risks": "Choose each risk only once."})
     current = {choice.risk_id: choice for choice in paper.choices.all()}

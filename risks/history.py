@@ -14,7 +14,8 @@ from risks.models import Owner, Review, Risk, RiskOwner, Trend
 RISK_FIELDS = [
     ("ref", "Ref"), ("title", "Title"), ("description", "Description"),
     ("summary_heading", "Summary heading"), ("summary_statement", "Summary statement"),
-    ("status", "Status"), ("closed_reason", "Reason closed"), ("opened_on", "Date raised"), ("closed_on", "Closed on"), ("parent_id", "Parent risk"),
+    ("status", "Status"), ("closed_reason", "Reason closed"), ("opened_on", "Date raised"),
+    ("closed_on", "Closed on"), ("parent_id", "Parent risk"),
     ("partner_ref", "Partner register reference"), ("owner_names", "Owners"),
     ("inherent_likelihood", "Inherent likelihood"), ("inherent_impact", "Inherent impact"),
     ("current_likelihood", "Current likelihood"), ("current_impact", "Current impact"),
