@@ -4,7 +4,7 @@ risks.services.edit_risk), so the risk's version covers its controls too."""
 from django.core.exceptions import ValidationError
 
 from controls.models import Control
-from risks.services import delete_tracked, save_tracked
+from riskregister.tracking import delete_tracked, save_tracked
 
 CONTROL_FIELDS = (
     "kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position",

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from reports.models import Paper, PaperRisk, not_open_at_meeting
 from risks.models import Risk
-from risks.services import delete_tracked, lock_versioned, save_tracked
+from riskregister.tracking import delete_tracked, lock_versioned, save_tracked
 
 FRAME_FIELDS = ("panel", "title", "report_by", "author_name")
 EDITABLE_FIELDS = FRAME_FIELDS + Paper.NARRATIVE_FIELDS

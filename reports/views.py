@@ -11,7 +11,7 @@ from reports.forms import Appendix2Form, PaperCreateForm, PaperEditForm
 from reports.models import Paper
 from riskregister import access
 from risks.models import Risk
-from risks.services import ConflictError
+from riskregister.tracking import ConflictError
 
 
 def require_reader(user):

@@ -6,10 +6,8 @@ from django.db.models import Q
 
 from riskregister.forms import SpecificMessagesMixin
 from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
+from riskregister.tracking import REASON_MAX_LENGTH
 from risks.services import RISK_EDITABLE_FIELDS
-
-# django-simple-history keeps the reason in a 100-character column.
-REASON_MAX_LENGTH = 100
 
 
 class ChangeForm(SpecificMessagesMixin, forms.Form):

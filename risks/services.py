@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from riskregister.tracking import (  # noqa: F401 (ConflictError: raised from here)
+    ConflictError, check_reason, delete_tracked, lock_versioned, save_tracked,
+)
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 
 RISK_EDITABLE_FIELDS = (
@@ -15,42 +18,6 @@ RISK_EDITABLE_FIELDS = (
     "partner_ref", "inherent_likelihood", "inherent_impact", "target_likelihood",
     "target_impact", "opened_on", "next_review",
 )
-
-
-# django-simple-history keeps a change reason in a 100-character column.
-REASON_MAX_LENGTH = 100
-
-
-class ConflictError(Exception):
-    """The record changed since the form was opened; nothing was saved."""
-
-    def __init__(self, current):
-        super().__init__(f"{current} has changed since you opened it")
-        self.current = current
-
-
-def check_reason(reason):
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": "Give a reason for the change."})
-    if len(reason.strip()) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."})
-
-
-def save_tracked(instance, *, user, reason, validate=True):
-    """Save one tracked object, validated, with who and why on its revision."""
-    check_reason(reason)
-    if validate:
-        instance.full_clean()
-    instance._history_user = user
-    instance._change_reason = reason.strip()
-    instance.save()
-    return instance
-
-
-def delete_tracked(instance, *, user, reason):
-    instance._history_user = user
-    instance._change_reason = reason.strip()
-    instance.delete()
 
 
 def owner_label(owners):
@@ -91,14 +58,6 @@ def create_risk(*, user, reason, owners=(), **fields):
     if owners:
         _set_owners(risk, owners, user=user, reason=reason)
     return risk
-
-
-def lock_versioned(model, pk, expected_version):
-    """Lock the row for this transaction; ConflictError if its version moved on."""
-    obj = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and obj.version != expected_version:
-        raise ConflictError(obj)
-    return obj
 
 
 def lock_risk(risk_id, expected_version):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from controls.forms import ControlFormSet, control_initial
 from riskregister import access
+from riskregister.tracking import ConflictError
 from risks import services
 from risks.conflicts import rebase_edit_post
 from risks.detail import risk_page_data
@@ -83,7 +84,7 @@ def edit(request, pk):
                 owners=forms["owner_formset"].ordered_owners(),
                 controls=forms["control_formset"].changes(),
             )
-        except services.ConflictError:
+        except ConflictError:
             return _edit_conflict(request, risk, change_form.cleaned_data["version"])
         except ValidationError as error:
             _add_errors(error, {"owners": forms["owner_formset"], "controls": forms["control_formset"],
@@ -151,7 +152,7 @@ def _save_reason_form(request, risk, form, save):
     """
     try:
         save(form.cleaned_data["version"], form.cleaned_data["reason"])
-    except services.ConflictError as conflict:
+    except ConflictError as conflict:
         fresh = type(form)(_with_version(request.POST, "version", conflict.current.version))
         return _conflict(request, risk, form.cleaned_data["version"], conflict.current,
                          "risks/_reason_form.html", {"form": fresh, "action": request.path})
@@ -205,7 +206,7 @@ def review(request, pk):
                 trend=form.cleaned_data["trend"], likelihood=form.cleaned_data["likelihood"],
                 impact=form.cleaned_data["impact"], commentary=form.commentary_with_reason(),
             )
-        except services.ConflictError as conflict:
+        except ConflictError as conflict:
             fresh = ReviewForm(_with_version(request.POST, "version", conflict.current.version),
                                previous_score=previous_score)
             return _conflict(request, risk, form.cleaned_data["version"], conflict.current,

@@ -198,7 +198,7 @@ def test_appendix_2_leaves_out_a_chosen_risk_closed_before_the_meeting(paper, de
 def test_services_refuse_closed_risks_and_stale_versions(paper, demo):
     from django.core.exceptions import ValidationError
 
-    from risks.services import ConflictError
+    from riskregister.tracking import ConflictError
 
     risk = Risk.objects.get(ref="8")
     close(risk, demo["smt"])

@@ -16,7 +16,7 @@ from reports.changes import compare, has_changes
 from reports.models import Paper, Publication
 from risks import services as risk_services
 from risks.models import Owner, Risk, Trend
-from risks.services import delete_tracked, save_tracked
+from riskregister.tracking import delete_tracked, save_tracked
 from tests.factories import make_risk
 
 

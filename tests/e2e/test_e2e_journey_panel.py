@@ -10,7 +10,8 @@ from controls.models import Control
 from reports import publishing, services as paper_services
 from reports.models import Paper
 from risks.models import Trend
-from risks.services import record_review, save_tracked
+from riskregister.tracking import save_tracked
+from risks.services import record_review
 from tests.e2e.helpers import BROWSER, assert_accessible, save_screenshot
 from tests.e2e.pages import adequate_funding
 

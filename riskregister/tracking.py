@@ -1,0 +1,52 @@
+"""Tracked writes: the one home of the helpers every app's services use.
+
+Every change to a tracked model goes through save() (never queryset.update()
+or bulk methods), so django-simple-history records it with who and why.
+Versioned records (a risk, a paper) are locked before they are changed, and a
+stale version is a conflict, never a silent overwrite.
+"""
+
+from django.core.exceptions import ValidationError
+
+# django-simple-history keeps a change reason in a 100-character column.
+REASON_MAX_LENGTH = 100
+
+
+class ConflictError(Exception):
+    """The record changed since the form was opened; nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} has changed since you opened it")
+        self.current = current
+
+
+def check_reason(reason):
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Give a reason for the change."})
+    if len(reason.strip()) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."})
+
+
+def save_tracked(instance, *, user, reason, validate=True):
+    """Save one tracked object, validated, with who and why on its revision."""
+    check_reason(reason)
+    if validate:
+        instance.full_clean()
+    instance._history_user = user
+    instance._change_reason = reason.strip()
+    instance.save()
+    return instance
+
+
+def delete_tracked(instance, *, user, reason):
+    instance._history_user = user
+    instance._change_reason = reason.strip()
+    instance.delete()
+
+
+def lock_versioned(model, pk, expected_version):
+    """Lock the row for this transaction; ConflictError if its version moved on."""
+    obj = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(obj)
+    return obj
