@@ -56,7 +56,3 @@ def test_load_demo_is_safe_to_run_twice(demo):
     assert "already loaded" in out.getvalue()
     assert "register-demo-2017" in out.getvalue()
 
-
-@pytest.mark.django_db
-def test_no_demo_accounts_without_load_demo(django_user_model):
-    assert not django_user_model.objects.filter(username__in=["smt", "author", "panel", "admin"]).exists()

@@ -15,7 +15,7 @@ from risks.models import Owner, Review, Risk, RiskOwner
 
 
 @pytest.fixture
-def generated(roles):
+def generated(empty_database):
     out = io.StringIO()
     call_command("generate_register", risks=40, seed=7, stdout=out)
     return out.getvalue()
@@ -67,7 +67,7 @@ def test_refuses_a_register_that_is_not_empty(generated):
 
 
 @pytest.mark.django_db
-def test_records_the_chosen_user(roles, django_user_model):
+def test_records_the_chosen_user(empty_database, django_user_model):
     user = django_user_model.objects.create_user("generator")
     call_command("generate_register", risks=3, as_user="generator", stdout=io.StringIO())
     assert set(Risk.history.values_list("history_user", flat=True)) == {user.pk}

@@ -6,6 +6,9 @@ from risks import services
 from risks.models import Risk
 from tests.factories import make_owner, make_risk
 
+# Risks of their own with the demo's refs ("1"): start from an empty register.
+pytestmark = pytest.mark.usefixtures("empty_database")
+
 
 @pytest.mark.django_db
 def test_each_save_writes_one_revision_with_user_and_reason(django_user_model):

@@ -6,6 +6,9 @@ from risks import services
 from risks.models import Risk, RiskDependency
 from tests.factories import make_risk
 
+# Risks with refs of their own ("1", "2a"...): the demo register would clash.
+pytestmark = pytest.mark.usefixtures("empty_database")
+
 
 @pytest.mark.django_db
 def test_refs_sort_naturally_everywhere():

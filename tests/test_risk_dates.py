@@ -195,7 +195,7 @@ def test_the_admin_closes_a_risk_with_its_date(client_for, users):
 
 # The generator ----------------------------------------------------------------
 
-def test_the_generated_register_keeps_the_rule(roles):
+def test_the_generated_register_keeps_the_rule(empty_database):
     call_command("generate_register", risks=60, seed=11, stdout=io.StringIO())
     today = timezone.localdate()
     risks = list(Risk.objects.all())

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reports.demo import load_demo_papers
 from riskregister import access
 from riskregister.roles import ensure_roles
 from risks.demo import load_register
@@ -19,51 +20,52 @@ DEMO_ACCOUNTS = {
 }
 
 
+@transaction.atomic
+def load_demo_data(*, password=DEMO_PASSWORD):
+    """The September 2017 register and paper, and the demo accounts (new ones get `password`).
+    Safe to run twice. Returns ({username: user}, [messages]).
+
+    A plain function so the test suite loads the demo once per session without the command."""
+    ensure_roles()
+    users = {username: _account(username, *details[:3], password=password) for username, details in DEMO_ACCOUNTS.items()}
+    loaded = load_register(user=users["admin"])
+    messages = ["Loaded the September 2017 register." if loaded else "The register was already loaded."]
+    messages.append(load_demo_papers(user=users["admin"]))
+    for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
+        if owner_name:
+            owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
+            if owner is not None:
+                owner.user = users[username]
+                owner._history_user = users["admin"]
+                owner._change_reason = "Linked to the demo account"
+                owner.save()
+    return users, messages
+
+
+def _account(username, first_name, last_name, role, *, password):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if created:
+        user.set_password(password)
+        if role is None:
+            user.is_staff = user.is_superuser = True
+        user.save()
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 class Command(BaseCommand):
     help = "Load the September 2017 register and paper, and create the demo accounts. Safe to run twice."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        ensure_roles()
-        users = {username: self._account(username, *details[:3]) for username, details in DEMO_ACCOUNTS.items()}
-        loaded = load_register(user=users["admin"])
-        self.stdout.write("Loaded the September 2017 register." if loaded else "The register was already loaded.")
-        for extra_loader in self._extra_loaders():
-            message = extra_loader(user=users["admin"])
+        _, messages = load_demo_data()
+        for message in messages:
             if message:
                 self.stdout.write(message)
-        for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
-            if owner_name:
-                owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
-                if owner is not None:
-                    owner.user = users[username]
-                    owner._history_user = users["admin"]
-                    owner._change_reason = "Linked to the demo account"
-                    owner.save()
         self.stdout.write(self.style.SUCCESS(self.accounts_text()))
-
-    def _extra_loaders(self):
-        """Loaders other apps add to the demo (the paper, for instance)."""
-        try:
-            from reports.demo import load_demo_papers
-        except ImportError:
-            return []
-        return [load_demo_papers]
-
-    @staticmethod
-    def _account(username, first_name, last_name, role):
-        User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first_name, "last_name": last_name}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            if role is None:
-                user.is_staff = user.is_superuser = True
-            user.save()
-        if role is not None:
-            user.groups.add(Group.objects.get(name=role))
-        return user
 
     @staticmethod
     def accounts_text():
