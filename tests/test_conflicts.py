@@ -96,7 +96,7 @@ def _race(risk_id, version, threads=8):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres_only
-def test_simultaneous_saves_of_one_version_exactly_one_wins(roles):
+def test_simultaneous_saves_of_one_version_exactly_one_wins(empty_database):
     if connection.vendor != "postgresql":
         pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
     from tests.factories import make_risk
