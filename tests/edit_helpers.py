@@ -1,66 +1,75 @@
-"""Builds the POSTs a browser would send from the risk pages, and the admin's risk form."""
+"""Builds the POSTs a browser would send from the risk pages, and the admin's risk form.
+
+Edit data is read from the page itself (its inputs, selects and textareas), so a
+template that stops rendering a field fails the tests that submit it."""
 
 from html.parser import HTMLParser
 
-from risks.models import Owner, Risk
-from risks.views import _edit_forms
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from risks.models import Owner
+
+EDITOR = "smt"  # the demo's SMT editor: the edit page as the people who edit risks see it
 
 
-def _value(bound):
-    value = bound.value()
-    if value is None or value is False:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def page_form(url, *, username, action=None):
+    """What a browser would submit from the page at `url` (its form posting to `action`,
+    if given), fetched now by the demo user `username`."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return form_values(response.content.decode(), action=action)
 
 
 def edit_data(risk, *, reason="Test change", **overrides):
-    """The edit page's form data for `risk`, unchanged except for `overrides` (POST keys)."""
-    risk = Risk.objects.get(pk=risk.pk)
-    forms = _edit_forms(risk)
-    data = {}
-    for key in ("owner_formset", "control_formset"):
-        formset = forms[key]
-        for field in formset.management_form:
-            data[field.html_name] = _value(field)
-        for form in formset:
-            for field in form:
-                if field.name != "DELETE":
-                    data[field.html_name] = _value(field)
-    for key in ("form", "change_form"):
-        for field in forms[key]:
-            data[field.html_name] = _value(field)
-    data["change-reason"] = reason
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    """The edit page's form data for `risk`, as fetched now, unchanged except for `overrides` (POST keys)."""
+    url = reverse("risks:edit", args=[risk.pk])
+    return {**page_form(url, username=EDITOR, action=url), "change-reason": reason, **overrides}
 
 
 class _FormReader(HTMLParser):
-    """Collects what a browser would submit from the page's forms (last form wins on a clash)."""
+    """Collects what a browser would submit from the page's forms (or the one posting to
+    `action`; last field wins on a clash): checked boxes only, a select's selected (else
+    first) option, enabled fields, no buttons."""
 
-    def __init__(self):
+    def __init__(self, action=None):
         super().__init__()
-        self.data, self._select, self._textarea, self._text = {}, None, None, []
+        self.action, self.data = action, {}
+        self._in_form = action is None
+        self._select, self._first_option, self._textarea, self._text = None, None, None, []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "form" and self.action is not None:
+            self._in_form = attrs.get("action") == self.action
+        if not self._in_form or "disabled" in attrs:
+            return
         if tag == "input" and attrs.get("name"):
             kind = attrs.get("type", "text")
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            if kind != "submit":
-                self.data[attrs["name"]] = attrs.get("value") or ""
-        elif tag == "select":
-            self._select = attrs.get("name")
-            self.data.setdefault(self._select, "")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self._textarea, self._text = attrs.get("name"), []
+            if kind not in ("submit", "button", "image", "reset"):
+                self.data[attrs["name"]] = attrs.get("value") or ("on" if kind == "checkbox" else "")
+        elif tag == "select" and attrs.get("name"):
+            self._select, self._first_option = attrs["name"], None
+        elif tag == "option" and self._select:
+            value = attrs.get("value") or ""
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs:
+                self.data[self._select] = value
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea, self._text = attrs["name"], []
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "form" and self.action is not None:
+            self._in_form = False
+        elif tag == "select" and self._select:
+            if self._select not in self.data:
+                self.data[self._select] = self._first_option or ""
             self._select = None
         elif tag == "textarea" and self._textarea:
             self.data[self._textarea] = "".join(self._text).removeprefix("\n")
@@ -71,8 +80,9 @@ class _FormReader(HTMLParser):
             self._text.append(data)
 
 
-def form_values(html):
-    reader = _FormReader()
+def form_values(html, *, action=None):
+    """What submitting the page's form (the one posting to `action`, if given) sends."""
+    reader = _FormReader(action)
     reader.feed(html)
     reader.data.pop("csrfmiddlewaretoken", None)
     return reader.data

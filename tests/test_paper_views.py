@@ -11,6 +11,7 @@ from reports import services as paper_services
 from reports.models import Paper, PaperRisk
 from risks import services as risk_services
 from risks.models import Risk
+from tests.edit_helpers import page_form
 from tests.factories import make_risk
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,6 @@ def test_preview_queries_do_not_grow_with_the_register(client_for, paper, demo, 
     client.get(urls(paper)["preview_restricted"])
     with django_assert_max_num_queries(20) as before:
         client.get(urls(paper)["preview_restricted"])
-    from tests.factories import make_risk
     for number in range(20, 40):
         make_risk(str(number), user=demo["admin"])
     with django_assert_max_num_queries(len(before.captured_queries)):
@@ -158,10 +158,8 @@ def test_create_refuses_bad_input(client_for, paper, changes, field, message):
 # Edit -----------------------------------------------------------------------
 
 def edit_data(paper, **changes):
-    data = {name: getattr(paper, name) for name in ("panel", "title", "report_by", "author_name", *Paper.NARRATIVE_FIELDS)}
-    data.update(version=paper.version, reason="Edited in a test")
-    data.update(changes)
-    return data
+    """The edit page's form as the author would submit it now, changed by `changes`."""
+    return {**page_form(urls(paper)["edit"], username="author"), "reason": "Edited in a test", **changes}
 
 
 def test_edit_page_offers_the_cross_reference_codes(client_for, paper):
@@ -318,7 +316,6 @@ def test_compose_pages_queries_do_not_grow_with_the_register(client_for, paper, 
     client.get(urls(paper)[name])
     with django_assert_max_num_queries(25) as before:
         assert client.get(urls(paper)[name]).status_code == 200
-    from tests.factories import make_risk
     for number in range(20, 30):
         make_risk(str(number), user=demo["admin"])
     with django_assert_max_num_queries(len(before.captured_queries)):
