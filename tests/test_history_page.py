@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,22 +56,6 @@ def test_history_query_count_does_not_grow_with_revisions(client_for, users):
         response = client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert response.content.decode().count("Reason: Revision") == 20
-
-
-def test_history_of_200_revisions_is_fast(client_for, users):
-    risk = revise(funding(), users["smt"], 200)
-    client = client_for("smt")
-    url = reverse("risks:history", args=[risk.pk])
-    client.get(url)
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-    assert response.status_code == 200
-    # The goal is 150 ms on a 2-core machine; a loose bound here keeps slow CI green.
-    print(f"history page, 200 revisions: median {sorted(timings)[1] * 1000:.0f} ms")
-    assert sorted(timings)[1] < 1.0, timings
 
 
 def test_restore_a_revision_as_a_new_revision(client_for, users):
