@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from riskregister.roles import ensure_roles
 from risks.management.commands.load_demo import DEMO_PASSWORD, load_demo_data
+from tests.factories import september_paper
 
 ROLE_USERS = ("smt", "author", "panel", "admin")
 # Tables an "empty" database keeps: what the migrations themselves fill.
@@ -90,6 +91,12 @@ def demo(roles):
     if len(users) < len(ROLE_USERS):
         users, _ = load_demo_data()
     return {username: users[username] for username in ROLE_USERS}
+
+
+@pytest.fixture
+def paper(demo):
+    """The demo's paper for the Audit Panel of 22 September 2017 (a draft)."""
+    return september_paper()
 
 
 @pytest.fixture

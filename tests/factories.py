@@ -1,6 +1,7 @@
 """Small builders for tests that need risks beyond the fixture register."""
 
 from risks import services
+from reports.models import Paper
 from risks.models import Owner, Risk
 
 SCORES = dict(
@@ -21,3 +22,8 @@ def make_risk(ref, *, user=None, owners=(), title=None, **fields):
 def funding():
     """The fixture's "Adequate funding" risk (ref 4), fresh from the database."""
     return Risk.objects.get(title="Adequate funding")
+
+
+def september_paper():
+    """The demo's paper for the Audit Panel of 22 September 2017, fresh from the database."""
+    return Paper.objects.get(meeting_date="2017-09-22")

@@ -5,6 +5,9 @@ in EXPECTED (or a new admin model without a line in ADMIN_MODELS) fails
 test_every_url_has_an_expectation. To add one: a line in EXPECTED, one answer
 per role, in ROLES order.
 
+This is the one place for "who may open what": the pages' own tests do not
+repeat it (they test what each role sees and does).
+
 Answers: 200; LOGIN (302 to the sign-in page); ADMIN_LOGIN (302 to the admin's
 sign-in page); REDIRECT (302 elsewhere: a signed-in user on the sign-in page,
 for instance); 403; 404; 405.

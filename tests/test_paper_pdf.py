@@ -15,6 +15,7 @@ from reports import rendering
 from reports.models import Paper
 from reports.pdf import BlockedURL, StaticOnlyFetcher, cyclic_gc_paused, html_to_pdf, resolve_static_url, static_roots
 from risks.models import Risk
+from tests.factories import september_paper
 from tests.seed import appendix_1_rows, appendix_2_sections
 
 TREND_WORDS = {"fluctuating": "↕ Fluctuating", "no_change": "↔ No change", "new": "New",
@@ -29,7 +30,7 @@ def squash(text):
 
 def pdf_of_fixture_paper(restricted):
     if restricted not in _PDFS:
-        paper = Paper.objects.get(meeting_date="2017-09-22")
+        paper = september_paper()
         _PDFS[restricted] = rendering.render_pdf(rendering.gather(paper, restricted=restricted))
     return _PDFS[restricted]
 

@@ -17,11 +17,6 @@ from tests.factories import make_risk
 from tests.seed import appendix_1_rows
 
 
-@pytest.fixture
-def paper(demo):
-    return Paper.objects.get(meeting_date="2017-09-22")
-
-
 def review(risk, user, on, trend):
     return risk_services.record_review(
         risk_id=risk.pk, user=user, reason="Quarterly review", reviewed_on=on, trend=trend,

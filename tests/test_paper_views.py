@@ -17,11 +17,6 @@ from tests.factories import make_risk
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def paper(demo):
-    return Paper.objects.get(meeting_date="2017-09-22")
-
-
 def urls(paper):
     return {
         "list": reverse("reports:list"),
@@ -35,30 +30,7 @@ def urls(paper):
     }
 
 
-# Who may open what (PDF views are covered by their own tests: they are slow).
-ACCESS = {
-    "list": {"panel": 403, "smt": 200, "author": 200},
-    "create": {"panel": 403, "smt": 403, "author": 200},
-    "edit": {"panel": 403, "smt": 403, "author": 200},
-    "appendix_2": {"panel": 403, "smt": 403, "author": 200},
-    "preview": {"panel": 403, "smt": 200, "author": 200},
-    "preview_restricted": {"panel": 403, "smt": 200, "author": 200},
-    "pdf": {"panel": 403},
-    "pdf_restricted": {"panel": 403},
-}
-
-
-@pytest.mark.parametrize("name", list(ACCESS))
-def test_anonymous_users_are_sent_to_sign_in(client_for, paper, name):
-    response = client_for(None).get(urls(paper)[name])
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-
-
-@pytest.mark.parametrize("name,username,expected", [
-    (name, username, status) for name, by_role in ACCESS.items() for username, status in by_role.items()
-])
-def test_access_by_role(client_for, paper, name, username, expected):
-    assert client_for(username).get(urls(paper)[name]).status_code == expected
+# Who may open what: tests/test_access_matrix.py, for every URL and role.
 
 
 @pytest.mark.parametrize("name", ["list", "preview", "preview_restricted", "pdf", "pdf_restricted"])

@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def paper(demo):
-    return Paper.objects.get(meeting_date="2017-09-22")
-
-
-@pytest.fixture
 def published(paper, demo):
     return publishing.publish_paper(paper_id=paper.pk, user=demo["author"])
 

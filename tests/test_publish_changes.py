@@ -13,7 +13,7 @@ from django.utils import timezone
 from controls.models import Control
 from reports import publishing, services as paper_services
 from reports.changes import compare, has_changes
-from reports.models import Paper, Publication
+from reports.models import Publication
 from risks import services as risk_services
 from risks.models import Owner, Risk, Trend
 from riskregister.tracking import delete_tracked, save_tracked
@@ -72,9 +72,8 @@ def test_compare_restricted_snapshots_uses_every_risk_and_counts_retired_as_remo
 
 
 @pytest.mark.django_db
-def test_next_quarter_shows_what_changed_since_september(demo, client_for):
-    author, smt = demo["author"], demo["smt"]
-    september = Paper.objects.get(meeting_date="2017-09-22")
+def test_next_quarter_shows_what_changed_since_september(demo, client_for, paper):
+    author, smt, september = demo["author"], demo["smt"], paper
     first = publishing.publish_paper(paper_id=september.pk, user=author)
     reason = "Quarterly review"
     # The next paper's meeting is after today: a risk closed today has left it, one raised today is in it.

@@ -10,14 +10,6 @@ from tests.factories import funding
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("username, expected", [("smt", 200), ("author", 200), ("panel", 403), (None, 302)])
-def test_risk_page_by_role(client_for, username, expected):
-    response = client_for(username).get(reverse("risks:detail", args=[funding().pk]))
-    assert response.status_code == expected
-    if username is None:
-        assert response["Location"].startswith(reverse("login"))
-
-
 def test_risk_page_shows_the_risk_in_full(client_for):
     risk = funding()
     page = client_for("smt").get(reverse("risks:detail", args=[risk.pk])).content.decode()

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 
 from risks.management.commands.load_demo import DEMO_PASSWORD
 from reports import publishing
-from reports.models import Paper
-from risks.models import Risk
+from tests.factories import funding as adequate_funding, september_paper  # noqa: F401 (used by the journeys)
 
 # In order: the last of each list changes state (locks "author" out; changes
 # the signed-in user's password), so it comes after the others.
@@ -24,14 +23,6 @@ AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "a
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
-
-
-def adequate_funding():
-    return Risk.objects.get(title="Adequate funding")
-
-
-def september_paper():
-    return Paper.objects.get(meeting_date="2017-09-22")
 
 
 def published_september():
