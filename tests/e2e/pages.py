@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from risks.management.commands.load_demo import DEMO_PASSWORD
-from reports import publishing
+from publications import publishing
 from reports.models import Paper
 from risks.models import Risk
 
