@@ -60,10 +60,9 @@ def check_reader(request, pack):
 
 
 def get_publication(paper, version, *, snapshots=True):
-    queryset = Publication.objects.select_related("paper", "published_by")
-    if not snapshots:
-        queryset = queryset.defer("public_snapshot", "restricted_snapshot")
-    return get_object_or_404(queryset, paper_id=paper, version=version)
+    """Without the snapshots, the publication still knows its frame (publication.frame)."""
+    queryset = Publication.objects if snapshots else Publication.objects.with_frame()
+    return get_object_or_404(queryset.select_related("published_by"), paper_id=paper, version=version)
 
 
 def integrity_failure(request, stored=None, *, publication=None):
@@ -155,8 +154,8 @@ def _page(request, publication, pack):
     denied = check_reader(request, pack)
     if denied:
         return denied
-    files = ordered_files(publication.files.filter(pack=pack).only(*FILE_FIELDS, "content"))
-    html = next((stored for stored in files if stored.format == HTML), None)
+    files = ordered_files(publication.files.filter(pack=pack).only(*FILE_FIELDS))
+    html = publication.files.filter(pack=pack, format=HTML).first()
     if html is None:
         raise Http404("This publication has no such pack.")
     if not html.verify():
@@ -219,7 +218,7 @@ def published_file(request, paper, version, pack, format):
     denied = check_reader(request, pack)
     if denied:
         return denied
-    publication = get_publication(paper, version)
+    publication = get_publication(paper, version, snapshots=False)
     stored = publication.files.filter(pack=pack, format=format).first()
     if stored is None:
         if format not in FORMATS:
