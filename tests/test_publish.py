@@ -19,11 +19,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from publications import publishing
-from reports import rendering, services as paper_services
-from publications.models import Publication, PublishedFile
-from reports.models import Paper
-from publications.models import ImmutableError
+from publications.models import ImmutableError, Publication, PublishedFile
 from publications.views import demote_headings
+from reports import rendering, services as paper_services
+from reports.models import Paper
 from risks import services as risk_services
 from risks.models import Risk
 from tests.edit_helpers import form_values

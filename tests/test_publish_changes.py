@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from controls.models import Control
 from publications import publishing
+from publications.models import Publication
 from reports import services as paper_services
 from reports.changes import compare, has_changes
-from publications.models import Publication
 from reports.models import Paper
 from risks import services as risk_services
 from risks.models import Owner, Risk, Trend

@@ -7,10 +7,10 @@ then cover it."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from risks.management.commands.load_demo import DEMO_PASSWORD
 from publications import publishing
 from reports.formats import FORMATS, Format
 from reports.models import Paper
+from risks.management.commands.load_demo import DEMO_PASSWORD
 from risks.models import Risk
 
 # In order: the last of each list changes state (locks "author" out; changes
