@@ -152,6 +152,10 @@ def test_a_format_an_old_publication_lacks_says_so(paper, demo, client_for, html
     page = client.get(reverse("published:version", args=[paper.pk, 1])).text
     assert reverse("published:file", args=[paper.pk, 1, "pdf"]) not in page  # only the files it has
     assert publication.files.count() == 2
+    # The addresses of the first publications are this view's addresses too (old links keep working).
+    assert client.get(f"/published/{paper.pk}/v1/public.html").content == bytes(
+        publication.files.get(pack="public", format="html").content)
+    assert client_for("smt").get(f"/published/{paper.pk}/v1/restricted.html").status_code == 200
 
 
 # Download names ---------------------------------------------------------------------
