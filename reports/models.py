@@ -167,6 +167,3 @@ class PaperRisk(models.Model):
 def organisation():
     return {"name": settings.ORGANISATION_NAME, "short_name": settings.ORGANISATION_SHORT_NAME}
 
-
-# Publications (frozen versions of a paper) live in their own module.
-from reports.publication_models import Publication, PublishedFile  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reports import publication_views, views
+from publications import views as publication_views
+from reports import views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,7 +11,10 @@ urlpatterns = [
     path("<int:pk>/appendix-2/", views.paper_appendix_2, name="appendix_2"),
     path("<int:pk>/preview/", views.paper_preview, name="preview"),
     path("<int:pk>/preview/restricted/", views.paper_preview_restricted, name="preview_restricted"),
-    path("<int:pk>/paper.pdf", views.paper_pdf, name="pdf"),
-    path("<int:pk>/restricted.pdf", views.paper_pdf_restricted, name="pdf_restricted"),
+    # Draft downloads, one view for every format (reports.formats): public.pdf, restricted.pdf...
+    path("<int:pk>/public.<slug:format>", views.paper_file, {"pack": "public"}, name="file"),
+    path("<int:pk>/restricted.<slug:format>", views.paper_file, {"pack": "restricted"}, name="file_restricted"),
+    # The draft PDF's first address, kept for bookmarks.
+    path("<int:pk>/paper.pdf", views.paper_file, {"pack": "public", "format": "pdf"}, name="pdf"),
     path("<int:pk>/publish/", publication_views.publish, name="publish"),
 ]

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import rendering, services
+from reports.formats import FORMATS
 from reports.forms import Appendix2Form, PaperCreateForm, PaperEditForm
 from reports.models import Paper
 from riskregister import access
@@ -117,11 +119,14 @@ def _screen_links(request, paper, restricted):
     links = [{"url": reverse("reports:list"), "label": "All papers"}]
     if access.can(request.user, "compose_papers"):
         links.append({"url": reverse("reports:edit", args=[paper.pk]), "label": "Edit this paper"})
+    pack = "restricted" if restricted else "public"
+    downloads = [fmt for fmt in FORMATS.values() if fmt.as_attachment]  # the preview is the HTML already
+    for fmt in downloads:
+        url = reverse(f"reports:file{'_restricted' if restricted else ''}", args=[paper.pk, fmt.name])
+        links.append({"url": url, "label": fmt.link_text(pack)})
     if restricted:
-        links.append({"url": reverse("reports:pdf_restricted", args=[paper.pk]), "label": "Download the restricted pack (PDF)"})
         links.append({"url": reverse("reports:preview", args=[paper.pk]), "label": "Public pack"})
     else:
-        links.append({"url": reverse("reports:pdf", args=[paper.pk]), "label": "Download the PDF"})
         if access.can(request.user, "view_restricted"):
             links.append({"url": reverse("reports:preview_restricted", args=[paper.pk]), "label": "Restricted pack"})
     return links
@@ -130,13 +135,6 @@ def _screen_links(request, paper, restricted):
 def _preview(request, paper, *, restricted):
     data = rendering.gather(paper, restricted=restricted)
     return HttpResponse(rendering.render_html(data, screen_links=_screen_links(request, paper, restricted)))
-
-
-def _pdf(paper, *, restricted):
-    data = rendering.gather(paper, restricted=restricted)
-    response = HttpResponse(rendering.render_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{rendering.filename(data, "pdf")}"'
-    return response
 
 
 @require_safe
@@ -150,10 +148,14 @@ def paper_preview_restricted(request, pk):
 
 
 @require_safe
-def paper_pdf(request, pk):
-    return _pdf(get_paper_for_user(request.user, pk), restricted=False)
-
-
-@require_safe
-def paper_pdf_restricted(request, pk):
-    return _pdf(get_paper_for_user(request.user, pk, capability="view_restricted"), restricted=True)
+def paper_file(request, pk, pack, format):
+    """The draft as a file in any registered format, rendered now from the live register."""
+    restricted = pack == "restricted"
+    paper = get_paper_for_user(request.user, pk, capability="view_restricted" if restricted else None)
+    fmt = FORMATS.get(format)
+    if fmt is None:
+        raise Http404("No such format.")
+    filename, content_type, content = fmt.export(rendering.gather(paper, restricted=restricted))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(fmt.as_attachment, filename)
+    return response

@@ -18,7 +18,7 @@ CAPABILITIES = {
     "compose_papers": "reports.change_paper",
     "publish_papers": "reports.publish_paper",
     "view_restricted": "reports.view_restricted_pack",
-    "read_published": "reports.view_publication",
+    "read_published": "publications.view_publication",
 }
 
 

@@ -62,7 +62,7 @@ def ensure_roles():
         grant(global_apps, role, permissions)
 
 
-# Publications (reports app): every role reads published papers; who also sees
+# Publications (publications app): every role reads published papers; who also sees
 # the restricted pack is decided by reports.view_restricted_pack above.
 for _role in (PANEL_MEMBER, SMT_EDITOR, REPORT_AUTHOR):
-    ROLE_PERMISSIONS[_role] += ["reports.view_publication"]
+    ROLE_PERMISSIONS[_role] += ["publications.view_publication"]

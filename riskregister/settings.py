@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "risks",
     "controls",
     "reports",
+    "publications",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,5 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("admin/", admin.site.urls),
     path("papers/", include("reports.urls")),
-    path("published/", include("reports.publication_urls")),
+    path("published/", include("publications.urls")),
 ]

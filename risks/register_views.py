@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from riskregister import access
@@ -87,7 +88,7 @@ def export_response(request, renderer):
         )
     filename, content_type, content = renderer(list(risk_filter.qs))
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -19,8 +19,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from reports import publishing
-from reports.models import Paper, Publication
+from publications import publishing
+from publications.models import Publication
+from reports.models import Paper
 from risks.models import Risk
 
 LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin login", "redirect"
@@ -53,18 +54,17 @@ EXPECTED = {
     "reports:appendix_2": (LOGIN, 403, 403, 200, 200),
     "reports:preview": (LOGIN, 403, 200, 200, 200),
     "reports:preview_restricted": (LOGIN, 403, 200, 200, 200),
-    "reports:pdf": (LOGIN, 403, 200, 200, 200),
-    "reports:pdf_restricted": (LOGIN, 403, 200, 200, 200),
+    "reports:pdf": (LOGIN, 403, 200, 200, 200),  # paper.pdf, the draft PDF's first address
+    "reports:file": (LOGIN, 403, 200, 200, 200),  # public.<format>
+    "reports:file_restricted": (LOGIN, 403, 200, 200, 200),  # restricted.<format>
     "reports:publish": (LOGIN, 403, 403, 200, 200),
     # Published papers (issue 5)
     "published:overview": (LOGIN, 200, 200, 200, 200),
     "published:current": (LOGIN, 200, 200, 200, 200),
     "published:version": (LOGIN, 200, 200, 200, 200),
-    "published:pdf": (LOGIN, 200, 200, 200, 200),
-    "published:html": (LOGIN, 200, 200, 200, 200),
+    "published:file": (LOGIN, 200, 200, 200, 200),  # public.<format>: public.pdf, public.html...
     "published:version_restricted": (LOGIN, 403, 200, 200, 200),
-    "published:pdf_restricted": (LOGIN, 403, 200, 200, 200),
-    "published:html_restricted": (LOGIN, 403, 200, 200, 200),
+    "published:file_restricted": (LOGIN, 403, 200, 200, 200),  # restricted.<format>
     # The admin: staff only (the demo's admin is the only staff account).
     "admin:index": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin:login": (200, 200, 200, 200, REDIRECT),
@@ -82,7 +82,7 @@ EXPECTED = {
 # Anonymous visitors where PUBLISHED_PAPERS_PUBLIC is on: these answers change, the rest stay as for anonymous.
 PUBLIC_ANSWERS = {
     "published:overview": 200, "published:current": 200, "published:version": 200,
-    "published:pdf": 200, "published:html": 200,
+    "published:file": 200,
 }
 
 # Every model in the admin, and the answers of its pages (anonymous visitors meet
@@ -95,7 +95,7 @@ ADMIN_MODELS = {
     "axes_accessattempt": {"add": 403}, "axes_accesslog": {"add": 403}, "axes_accessfailurelog": {"add": 403},
     "risks_risk": {}, "risks_owner": {}, "risks_review": {}, "risks_riskowner": {}, "risks_riskdependency": {},
     "controls_control": {}, "reports_paper": {},
-    "reports_publication": {"add": 403, "delete": 403},  # read-only: nothing published is changed
+    "publications_publication": {"add": 403, "delete": 403},  # read-only: nothing published is changed
 }
 
 
@@ -159,7 +159,7 @@ def path_for(key, route, world):
     named = {
         "pk": world["paper"].pk, "paper": world["publication"].paper_id, "version": world["publication"].version,
         "object_id": obj.pk if obj is not None else None, "id": world["users"]["panel"].pk,
-        "app_label": "reports", "url": "no-such-page/",
+        "app_label": "reports", "url": "no-such-page/", "format": "pdf",
         "content_type_id": ContentType.objects.get_for_model(Risk).pk, "risk": world["risk"].pk,
     }
     if key.startswith("risks:"):
@@ -196,7 +196,7 @@ def world(demo, client):
         "auth_group": Group, "auth_user": User, "axes_accessattempt": AccessAttempt, "axes_accesslog": AccessLog,
         "axes_accessfailurelog": AccessFailureLog, "risks_risk": Risk, "risks_owner": Owner, "risks_review": Review,
         "risks_riskowner": RiskOwner, "risks_riskdependency": RiskDependency, "controls_control": Control,
-        "reports_paper": Paper, "reports_publication": Publication,
+        "reports_paper": Paper, "publications_publication": Publication,
     }
     return {
         "paper": paper, "publication": publication, "risk": risks[0], "users": demo,
@@ -253,7 +253,7 @@ def test_every_url_for_every_role(world, client, settings):
 # What a panel member may open at all: published public packs, and their own account pages.
 PANEL_MAY_READ = {
     "home", "password_change", "password_change_done", "admin:login",
-    "published:overview", "published:current", "published:version", "published:pdf", "published:html",
+    "published:overview", "published:current", "published:version", "published:file",
 }
 
 

@@ -26,7 +26,7 @@ def urls(paper):
         "preview": reverse("reports:preview", args=[paper.pk]),
         "preview_restricted": reverse("reports:preview_restricted", args=[paper.pk]),
         "pdf": reverse("reports:pdf", args=[paper.pk]),
-        "pdf_restricted": reverse("reports:pdf_restricted", args=[paper.pk]),
+        "pdf_restricted": reverse("reports:file_restricted", args=[paper.pk, "pdf"]),
     }
 
 

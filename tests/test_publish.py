@@ -18,12 +18,14 @@ from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reports import publishing, rendering, services as paper_services
-from reports.models import Paper, Publication, PublishedFile
-from reports.publication_models import ImmutableError
-from reports.publication_views import demote_headings
+from publications import publishing
+from publications.models import ImmutableError, Publication, PublishedFile
+from publications.views import demote_headings
+from reports import rendering, services as paper_services
+from reports.models import Paper
 from risks import services as risk_services
 from risks.models import Risk
+from tests.edit_helpers import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,15 @@ def stored(publication, pack, fmt):
     return PublishedFile.objects.get(publication=publication, pack=pack, format=fmt)
 
 
+# The stored files' URLs by their first names: one view serves every format now.
+FILE_URLS = {"pdf": ("file", "pdf"), "html": ("file", "html"),
+             "pdf_restricted": ("file_restricted", "pdf"), "html_restricted": ("file_restricted", "html")}
+
+
 def url(name, publication):
+    if name in FILE_URLS:
+        view, fmt = FILE_URLS[name]
+        return reverse(f"published:{view}", args=[publication.paper_id, publication.version, fmt])
     return reverse(f"published:{name}", args=[publication.paper_id, publication.version])
 
 
@@ -148,11 +158,12 @@ def test_publish_from_the_confirmation_page(paper, demo, client_for):
     confirm = client.get(reverse("reports:publish", args=[paper.pk]))
     assert confirm.status_code == 200 and "Publish version 1" in confirm.text
     assert Publication.objects.count() == 0  # GET changes nothing
-    response = client.post(reverse("reports:publish", args=[paper.pk]), {"reason": ""})
+    response = client.post(reverse("reports:publish", args=[paper.pk]), form_values(confirm.text))
     publication = Publication.objects.get()
     assert response.status_code == 302 and response["Location"] == url("version", publication)
     assert publication.published_by == demo["author"]
-    again = client.post(reverse("reports:publish", args=[paper.pk]), {"reason": ""})
+    page = client.get(reverse("reports:publish", args=[paper.pk]))
+    again = client.post(reverse("reports:publish", args=[paper.pk]), form_values(page.text))
     assert again.status_code == 200 and publishing.REASON_REQUIRED in again.text
     assert 'href="#id_reason"' in again.text and Publication.objects.count() == 1
 
@@ -198,12 +209,12 @@ def test_nothing_published_can_be_changed_or_deleted(published, client_for):
         Paper.objects.get().delete()
     # The admin shows publications read-only: no add, change or delete.
     admin = client_for("admin")
-    assert admin.get(reverse("admin:reports_publication_changelist")).status_code == 200
-    change = admin.get(reverse("admin:reports_publication_change", args=[published.pk]))
+    assert admin.get(reverse("admin:publications_publication_changelist")).status_code == 200
+    change = admin.get(reverse("admin:publications_publication_change", args=[published.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.text
-    assert admin.get(reverse("admin:reports_publication_add")).status_code == 403
-    assert admin.get(reverse("admin:reports_publication_delete", args=[published.pk])).status_code == 403
-    assert admin.post(reverse("admin:reports_publication_change", args=[published.pk]), {"reason": "x"}).status_code == 403
+    assert admin.get(reverse("admin:publications_publication_add")).status_code == 403
+    assert admin.get(reverse("admin:publications_publication_delete", args=[published.pk])).status_code == 403
+    assert admin.post(reverse("admin:publications_publication_change", args=[published.pk]), {"reason": "x"}).status_code == 403
     assert Publication.objects.get().reason == ""
 
 
@@ -213,7 +224,7 @@ def test_a_tampered_file_is_not_served_and_is_logged(published, client_for, capl
     pdf = stored(published, "public", "pdf")
     tamper(pdf, bytes(pdf.content).replace(b"Adequate", b"Tampered", 1) + b"%")
     client = client_for("panel")
-    with caplog.at_level(logging.ERROR, logger="reports.publications"):
+    with caplog.at_level(logging.ERROR, logger="publications"):
         response = client.get(url("pdf", published))
     assert response.status_code == 500 and response["Content-Type"].startswith("text/html")
     assert "failed its integrity check" in response.text and b"%PDF" not in response.content
@@ -317,11 +328,11 @@ def test_the_published_page_embeds_the_stored_paper(published, client_for):
 def test_unknown_papers_and_versions_are_not_found(published, client_for):
     client = client_for("panel")
     assert client.get(reverse("published:version", args=[published.paper_id, 2])).status_code == 404
-    assert client.get(reverse("published:pdf", args=[published.paper_id + 1, 1])).status_code == 404
+    assert client.get(reverse("published:file", args=[published.paper_id + 1, 1, "pdf"])).status_code == 404
     assert client.get(reverse("published:current", args=[published.paper_id + 1])).status_code == 404
     # A panel member guessing a restricted pack's URL is refused, whether or not it exists.
-    assert client.get(reverse("published:pdf_restricted", args=[published.paper_id, 1])).status_code == 403
-    assert client.get(reverse("published:html_restricted", args=[published.paper_id, 9])).status_code == 403
+    assert client.get(reverse("published:file_restricted", args=[published.paper_id, 1, "pdf"])).status_code == 403
+    assert client.get(reverse("published:file_restricted", args=[published.paper_id, 9, "html"])).status_code == 403
 
 
 def test_reading_views_refuse_writes(published, client_for):

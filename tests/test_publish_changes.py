@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from controls.models import Control
-from reports import publishing, services as paper_services
+from publications import publishing
+from publications.models import Publication
+from reports import services as paper_services
 from reports.changes import compare, has_changes
-from reports.models import Publication
+from reports.models import Paper
 from risks import services as risk_services
 from risks.models import Owner, Risk, Trend
 from riskregister.tracking import delete_tracked, save_tracked

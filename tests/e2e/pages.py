@@ -7,8 +7,9 @@ then cover it."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from publications import publishing
+from reports.formats import FORMATS, Format
 from risks.management.commands.load_demo import DEMO_PASSWORD
-from reports import publishing
 from tests.factories import funding as adequate_funding, september_paper  # noqa: F401 (used by the journeys)
 
 # In order: the last of each list changes state (locks "author" out; changes
@@ -19,9 +20,10 @@ SIGNED_IN_PAGES = [
     "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
-AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm"]
+AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm",
+                "publish-conflict"]
 # A panel member's pages (September 2017 published first, if it is not yet).
-PANEL_PAGES = ["published-overview", "published-paper"]
+PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
@@ -85,6 +87,21 @@ def open_page(page, name):
         page.goto(f"/papers/{september_paper().pk}/preview/")
     elif name == "publish-confirm":
         page.goto(f"/papers/{september_paper().pk}/publish/")
+    elif name == "publish-conflict":
+        # The confirmation page as if opened before the paper's last save: nothing is published.
+        page.goto(f"/papers/{september_paper().pk}/publish/")
+        page.locator("input[name='paper_version']").evaluate("input => { input.value = String(Number(input.value) + 1); }")
+        page.get_by_role("button", name="Publish version").click()
+        page.get_by_role("heading", name="Nothing was published").wait_for()
+    elif name == "published-missing-file":
+        # A format added to the registry after this version was published (the live server
+        # runs in this process): the version says it has no such file.
+        publication = published_september()
+        FORMATS["later"] = Format(name="later", label="Later", content_type="application/octet-stream", export=None)
+        try:
+            page.goto(f"/published/{publication.paper_id}/v{publication.version}/public.later")
+        finally:
+            del FORMATS["later"]
     elif name == "published-overview":
         published_september()
         page.goto("/published/")

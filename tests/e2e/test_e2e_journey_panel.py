@@ -7,7 +7,8 @@ import datetime
 from pypdf import PdfReader
 
 from controls.models import Control
-from reports import publishing, services as paper_services
+from publications import publishing
+from reports import services as paper_services
 from reports.models import Paper
 from risks.models import Trend
 from riskregister.tracking import save_tracked

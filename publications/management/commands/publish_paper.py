@@ -1,4 +1,4 @@
-"""Publish a paper from the command line (see reports.publishing)."""
+"""Publish a paper from the command line (see publications.publishing)."""
 
 from datetime import date
 
@@ -6,14 +6,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import publishing
+from publications import publishing
 from reports.models import Paper
 from riskregister import access
 
 
 class Command(BaseCommand):
     help = (
-        "Publish the paper for a meeting: render the public and restricted packs as HTML and PDF "
+        "Publish the paper for a meeting: render the public and restricted packs in every format "
         "and store them, frozen, as the paper's next version. A correction (version 2 on) needs --reason."
     )
 
@@ -39,6 +39,8 @@ class Command(BaseCommand):
             publication = publishing.publish_paper(paper_id=paper.pk, user=acting, reason=reason)
         except ValidationError as error:
             raise CommandError("Not published:\n  " + "\n  ".join(error.messages)) from None
+        except publishing.PublishConflict as conflict:
+            raise CommandError(f"Not published: {conflict.message}") from None
         self.stdout.write(self.style.SUCCESS(
             f"Published version {publication.version} of the paper for {meeting_date:%d %B %Y}."
         ))

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.models import Publication, PublishedFile
+from publications.models import Publication, PublishedFile
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 """Publications: frozen versions of a paper, which never change afterwards.
 
 A Publication keeps the snapshots (reports.rendering.gather) of the public and
-the restricted pack, and four PublishedFile rows: each pack as HTML and PDF,
-the bytes with their SHA-256 digest. The files live in the database (not in
+the restricted pack, and one PublishedFile per pack and format the format
+registry (reports.formats) listed when it was published: the bytes with their
+SHA-256 digest. Old publications keep exactly the files they were stored with. The files live in the database (not in
 MEDIA_ROOT) so that a publication is stored in one transaction, all or nothing,
 and is backed up with the data it was rendered from.
 
@@ -12,10 +13,14 @@ refuses deletion (on the instance and on querysets), and the admin is read-only.
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.utils.functional import cached_property
 
 
 class ImmutableError(Exception):
@@ -28,6 +33,25 @@ class ImmutableQuerySet(models.QuerySet):
 
     def delete(self):
         raise ImmutableError("Published records cannot be deleted.")
+
+
+class PublicationQuerySet(ImmutableQuerySet):
+    def with_frame(self):
+        """Without the (large) snapshots, but with the frame as published, for listings."""
+        return self.defer("public_snapshot", "restricted_snapshot").annotate(
+            frame_panel=KT("public_snapshot__frame__panel"),
+            frame_title=KT("public_snapshot__frame__title"),
+            frame_meeting_date=KT("public_snapshot__frame__meeting_date"),
+        )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The paper's panel, title and meeting date as published (not the draft's today)."""
+
+    panel: str
+    title: str
+    meeting_date: date
 
 
 class Immutable(models.Model):
@@ -58,6 +82,8 @@ def snapshots_digest(public, restricted):
 
 
 class Publication(Immutable):
+    objects = PublicationQuerySet.as_manager()
+
     paper = models.ForeignKey("reports.Paper", on_delete=models.PROTECT, related_name="publications")
     version = models.PositiveIntegerField()
     published_at = models.DateTimeField()
@@ -79,6 +105,7 @@ class Publication(Immutable):
     snapshots_sha256 = models.CharField("SHA-256 digest of the snapshots", max_length=64)
 
     class Meta:
+        db_table = "reports_publication"  # moved from the reports app, table kept
         ordering = ["-paper__meeting_date", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["paper", "version"], name="publication_unique_version"),
@@ -92,6 +119,14 @@ class Publication(Immutable):
     def __str__(self):
         return f"{self.paper} – version {self.version}"
 
+    @cached_property
+    def frame(self):
+        if hasattr(self, "frame_title"):  # PublicationQuerySet.with_frame()
+            raw = {"panel": self.frame_panel, "title": self.frame_title, "meeting_date": self.frame_meeting_date}
+        else:
+            raw = self.public_snapshot["frame"]
+        return Frame(panel=raw["panel"], title=raw["title"], meeting_date=date.fromisoformat(raw["meeting_date"]))
+
     def verify_snapshots(self):
         return snapshots_digest(self.public_snapshot, self.restricted_snapshot) == self.snapshots_sha256
 
@@ -104,26 +139,23 @@ class PublishedFile(Immutable):
         PUBLIC = "public", "Public pack"
         RESTRICTED = "restricted", "Restricted pack"
 
-    class Format(models.TextChoices):
-        HTML = "html", "HTML"
-        PDF = "pdf", "PDF"
-
-    CONTENT_TYPES = {Format.HTML: "text/html; charset=utf-8", Format.PDF: "application/pdf"}
-
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="files")
     pack = models.CharField(max_length=10, choices=Pack.choices)
-    format = models.CharField(max_length=4, choices=Format.choices)
+    # A name in the format registry (reports.formats) when it was published; not
+    # choices, so a new format is one module, not a migration.
+    format = models.CharField(max_length=20)
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     size = models.PositiveIntegerField()
     sha256 = models.CharField("SHA-256 digest", max_length=64)
 
     class Meta:
+        db_table = "reports_publishedfile"  # moved from the reports app, table kept
         ordering = ["publication", "pack", "format"]
         constraints = [
             models.UniqueConstraint(fields=["publication", "pack", "format"], name="publishedfile_unique_kind"),
             models.CheckConstraint(condition=Q(pack__in=["public", "restricted"]), name="publishedfile_pack_valid"),
-            models.CheckConstraint(condition=Q(format__in=["html", "pdf"]), name="publishedfile_format_valid"),
+            models.CheckConstraint(condition=~Q(format=""), name="publishedfile_format_named"),
         ]
 
     def __str__(self):
@@ -131,7 +163,9 @@ class PublishedFile(Immutable):
 
     @property
     def content_type(self):
-        return self.CONTENT_TYPES[self.format]
+        from reports.formats import content_type_of
+
+        return content_type_of(self.format)
 
     def verify(self):
         """True if the stored bytes still have the digest taken when they were published."""

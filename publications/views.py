@@ -3,14 +3,18 @@
 Published files are served exactly as stored, after their SHA-256 digest is
 checked again; a file whose digest no longer matches is not served. The HTML
 page shows the stored paper body inside the site's frame: the body is cut from
-the stored file (never rendered again from live data).
+the stored file (never rendered again from live data). Everything these pages
+say about the paper (panel, title, meeting date) comes from the stored snapshot,
+never from the draft, which may have been renamed since.
+
+Files are served by one view for every format (reports.formats): a format that
+a publication lacks (published before the format existed) gets a page saying so.
 """
 
 import logging
 import re
 from itertools import groupby
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -18,18 +22,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from reports import changes, publishing
-from reports.models import Paper, Publication, PublishedFile
+from publications import publishing
+from publications.forms import PublishForm
+from publications.models import Publication, PublishedFile
+from reports import changes
+from reports.formats import FORMATS, as_attachment
+from reports.models import Paper
 from riskregister import access
-from riskregister.forms import SpecificMessagesMixin
 
-logger = logging.getLogger("reports.publications")
+logger = logging.getLogger("publications")
 
 PUBLIC, RESTRICTED = PublishedFile.Pack.PUBLIC, PublishedFile.Pack.RESTRICTED
-HTML, PDF = PublishedFile.Format.HTML, PublishedFile.Format.PDF
+HTML = "html"
 FILE_FIELDS = ("id", "publication_id", "pack", "format", "filename", "size", "sha256")
 
 
@@ -51,10 +60,9 @@ def check_reader(request, pack):
 
 
 def get_publication(paper, version, *, snapshots=True):
-    queryset = Publication.objects.select_related("paper", "published_by")
-    if not snapshots:
-        queryset = queryset.defer("public_snapshot", "restricted_snapshot")
-    return get_object_or_404(queryset, paper_id=paper, version=version)
+    """Without the snapshots, the publication still knows its frame (publication.frame)."""
+    queryset = Publication.objects if snapshots else Publication.objects.with_frame()
+    return get_object_or_404(queryset.select_related("published_by"), paper_id=paper, version=version)
 
 
 def integrity_failure(request, stored=None, *, publication=None):
@@ -68,12 +76,29 @@ def integrity_failure(request, stored=None, *, publication=None):
     else:
         logger.error("Snapshots of publication %s failed their SHA-256 check: not served.", publication.pk)
         label = f"the data of version {publication.version} (what changed since the last paper)"
-    return render(request, "reports/published/integrity_error.html", {"label": label}, status=500)
+    return render(request, "publications/integrity_error.html", {"label": label}, status=500)
 
 
-def get_verified_file(publication, pack, fmt):
-    stored = get_object_or_404(PublishedFile, publication=publication, pack=pack, format=fmt)
-    return stored, stored.verify()
+def ordered_files(files):
+    """Public pack first, then the registry's order (formats since retired last)."""
+    rank = {name: index for index, name in enumerate(FORMATS)}
+    return sorted(files, key=lambda stored: (stored.pack != PUBLIC, rank.get(stored.format, len(rank)), stored.format))
+
+
+def file_links(publication, pack, files):
+    """The links to a pack's stored files, with the registry's wording for each format."""
+    links = []
+    for stored in files:
+        known = FORMATS.get(stored.format)
+        text = known.link_text(pack) if known else f"Download the {stored.format} file"
+        links.append({"url": file_url(publication, pack, stored.format), "text": text, "format": stored.format,
+                      "on_overview": bool(known and known.on_overview)})
+    return links
+
+
+def file_url(publication, pack, fmt):
+    name = "published:file_restricted" if pack == RESTRICTED else "published:file"
+    return reverse(name, kwargs={"paper": publication.paper_id, "version": publication.version, "format": fmt})
 
 
 # Reading -----------------------------------------------------------------
@@ -106,31 +131,32 @@ def overview(request):
     if denied:
         return denied
     restricted = request.user.is_authenticated and access.can(request.user, "view_restricted")
-    publications = list(
-        Publication.objects.select_related("paper").defer("public_snapshot", "restricted_snapshot")
-        .order_by("-paper__meeting_date", "-version")
-    )
+    publications = list(Publication.objects.with_frame().order_by("-paper__meeting_date", "paper_id", "-version"))
     visible = [PUBLIC, RESTRICTED] if restricted else [PUBLIC]
     files = {}
-    for stored in (
-        PublishedFile.objects.filter(publication__in=publications, pack__in=visible)
-        .only(*FILE_FIELDS).order_by("-pack", "format")  # public first, HTML before PDF
+    for stored in ordered_files(
+        PublishedFile.objects.filter(publication__in=publications, pack__in=visible).only(*FILE_FIELDS)
     ):
         files.setdefault(stored.publication_id, []).append(stored)
     meetings = []
     for _, group in groupby(publications, key=lambda publication: publication.paper_id):
-        versions = [{"publication": p, "files": files.get(p.pk, [])} for p in group]
+        versions = []
+        for publication in group:
+            stored = files.get(publication.pk, [])
+            links = {pack: [link for link in file_links(publication, pack, [f for f in stored if f.pack == pack])
+                            if link["on_overview"]] for pack in visible}
+            versions.append({"publication": publication, "files": stored, "links": links})
         meetings.append({"current": versions[0], "superseded": versions[1:]})
-    return render(request, "reports/published/overview.html", {"meetings": meetings, "restricted": restricted})
+    return render(request, "publications/overview.html", {"meetings": meetings, "restricted": restricted})
 
 
 def _page(request, publication, pack):
     denied = check_reader(request, pack)
     if denied:
         return denied
-    pack_files = {stored.format: stored for stored in publication.files.filter(pack=pack).order_by("format")}
-    html = pack_files.get(HTML)
-    if html is None or PDF not in pack_files:
+    files = ordered_files(publication.files.filter(pack=pack).only(*FILE_FIELDS))
+    html = publication.files.filter(pack=pack, format=HTML).first()
+    if html is None:
         raise Http404("This publication has no such pack.")
     if not html.verify():
         return integrity_failure(request, html)
@@ -139,17 +165,19 @@ def _page(request, publication, pack):
     # embedded as it is: this is the published HTML, not a new rendering.
     body = stored_body(bytes(html.content).decode("utf-8"))
     versions = list(
-        publication.paper.publications.order_by("-version").only("id", "paper_id", "version", "published_at", "reason")
+        Publication.objects.filter(paper_id=publication.paper_id).order_by("-version")
+        .only("id", "paper_id", "version", "published_at", "reason")
     )
     what_changed = previous = None
     if publication.compared_with_id:
-        previous = Publication.objects.select_related("paper").get(pk=publication.compared_with_id)
+        previous = Publication.objects.get(pk=publication.compared_with_id)
         for compared in (publication, previous):
             if not compared.verify_snapshots():
                 return integrity_failure(request, publication=compared)
         what_changed = changes.compare(previous.snapshot(pack), publication.snapshot(pack))
-    return render(request, "reports/published/page.html", {
-        "publication": publication, "pack": pack, "files": [pack_files[HTML], pack_files[PDF]], "body": mark_safe(body),
+    return render(request, "publications/page.html", {
+        "publication": publication, "frame": publication.frame, "pack": pack, "files": files,
+        "links": file_links(publication, pack, files), "body": mark_safe(body),
         "versions": versions, "current": versions[0], "superseded": versions[0].pk != publication.pk,
         "previous": previous, "changes": what_changed,
         "has_changes": what_changed is not None and changes.has_changes(what_changed),
@@ -182,63 +210,77 @@ def version_page_restricted(request, paper, version):
     return denied or _page(request, get_publication(paper, version), RESTRICTED)
 
 
-def _serve(request, paper, version, pack, fmt):
+@login_not_required
+@require_safe
+def published_file(request, paper, version, pack, format):
+    """One pack of one version in one format, exactly as stored (every format, one view).
+    Old URLs (public.pdf, restricted.html...) are this view's URLs too."""
     denied = check_reader(request, pack)
     if denied:
         return denied
     publication = get_publication(paper, version, snapshots=False)
-    stored, intact = get_verified_file(publication, pack, fmt)
-    if not intact:
+    stored = publication.files.filter(pack=pack, format=format).first()
+    if stored is None:
+        if format not in FORMATS:
+            raise Http404("No such format.")
+        return missing_file(request, publication, pack, FORMATS[format])
+    if not stored.verify():
         return integrity_failure(request, stored)
     response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
-    disposition = "attachment" if fmt == PDF else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{stored.filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment(stored.format), stored.filename)
     response["X-Content-SHA256"] = stored.sha256
     return response
 
 
-@login_not_required
-@require_safe
-def public_pdf(request, paper, version):
-    return _serve(request, paper, version, PUBLIC, PDF)
-
-
-@login_not_required
-@require_safe
-def public_html(request, paper, version):
-    return _serve(request, paper, version, PUBLIC, HTML)
-
-
-@require_safe
-def restricted_pdf(request, paper, version):
-    return _serve(request, paper, version, RESTRICTED, PDF)
-
-
-@require_safe
-def restricted_html(request, paper, version):
-    return _serve(request, paper, version, RESTRICTED, HTML)
+def missing_file(request, publication, pack, fmt):
+    """A format this version was not published in (it came later): said so, not a bare 404."""
+    files = ordered_files(publication.files.filter(pack=pack).only(*FILE_FIELDS))
+    return render(request, "publications/missing_file.html", {
+        "publication": publication, "frame": publication.frame, "pack": pack, "format": fmt,
+        "links": file_links(publication, pack, files),
+    })
 
 
 # Publishing --------------------------------------------------------------
 
-class PublishForm(SpecificMessagesMixin, forms.Form):
-    reason = forms.CharField(
-        label="Reason for publishing", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required for a correction: say what was wrong in the published version.",
-    )
+def _publish_form(paper, last, data=None, reason=""):
+    next_version = (last.version + 1) if last else 1
+    return PublishForm(data, initial={"paper_version": paper.version, "expected_version": next_version,
+                                      "reason": reason})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def publish(request, pk):
-    """Confirmation page (GET) and publishing (POST) of a paper's next version."""
+    """Confirmation page (GET) and publishing (POST) of a paper's next version.
+
+    The form carries the paper version the page was built from and the publication
+    version it will create: an edit made since, or a repeated submission, publishes nothing.
+    """
     access.require(request.user, "publish_papers")
     paper = get_object_or_404(Paper, pk=pk)
     last = publishing.latest_publication(paper)
-    form = PublishForm(request.POST or None)
+    form = _publish_form(paper, last, request.POST or None)
     errors = publishing.validation_errors(paper)
+    status, conflict_message = 200, None
     if request.method == "POST" and form.is_valid() and not errors:
         try:
-            publication = publishing.publish_paper(paper_id=paper.pk, user=request.user, reason=form.cleaned_data["reason"])
+            publication = publishing.publish_paper(
+                paper_id=paper.pk, user=request.user, reason=form.cleaned_data["reason"],
+                expected_paper_version=form.cleaned_data["paper_version"],
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except publishing.PublishConflict as conflict:
+            if conflict.published_version is not None:
+                # A repeat (a double click): show the version the first submission made.
+                messages.info(request, conflict.message)
+                return redirect("published:version", paper=paper.pk, version=conflict.published_version)
+            # Built again from the paper as it is now: the author looks, then publishes again.
+            paper.refresh_from_db()
+            last = publishing.latest_publication(paper)
+            form = _publish_form(paper, last, reason=form.cleaned_data["reason"])
+            errors = publishing.validation_errors(paper)
+            conflict_message = conflict.message
+            status = 409
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, field_errors in error.message_dict.items():
@@ -248,9 +290,9 @@ def publish(request, pk):
         else:
             messages.success(request, f"Version {publication.version} of the paper for {paper.meeting_date:%d %B %Y} is published.")
             return redirect("published:version", paper=paper.pk, version=publication.version)
-    if request.method == "POST" and errors:
+    if request.method == "POST" and errors and status == 200:
         form.add_error(None, "The paper cannot be published until the problems below are put right.")
-    return render(request, "reports/published/confirm.html", {
-        "paper": paper, "form": form, "errors": errors, "last": last,
+    return render(request, "publications/confirm.html", {
+        "paper": paper, "form": form, "errors": errors, "last": last, "conflict": conflict_message,
         "next_version": (last.version + 1) if last else 1,
-    })
+    }, status=status)
