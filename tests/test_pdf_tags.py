@@ -1,0 +1,275 @@
+"""The fixture paper's PDF tag tree (PDF/UA-1), for both packs (issue 11, item 14).
+
+Each pack is rendered once per module and read back with pypdf: the structure
+tree from the catalog, the marked content from each page's content stream.
+"""
+
+import io
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
+
+from reports import rendering
+from reports.models import Paper
+
+ARROWS = set("↑↓↔↕")
+TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
+_PACKS = {}
+_TEXTS = {}
+_READERS = {}
+
+
+def pack(restricted):
+    if restricted not in _PACKS:
+        data = rendering.gather(Paper.objects.get(meeting_date="2017-09-22"), restricted=restricted)
+        html = rendering.render_html(data)
+        _PACKS[restricted] = html, rendering.render_pdf(data)
+    return _PACKS[restricted]
+
+
+@pytest.fixture(params=[False, True], ids=["public", "restricted"])
+def paper(request, db):
+    if request.param not in _PACKS:
+        request.getfixturevalue("demo")  # the register, loaded only for the first render of each pack
+    html, pdf = pack(request.param)
+    return html, reader_of(pdf)
+
+
+def reader_of(pdf):
+    if pdf not in _READERS:
+        _READERS[pdf] = PdfReader(io.BytesIO(pdf))
+    return _READERS[pdf]
+
+
+# Reading the tree ----------------------------------------------------------
+
+def kids_of(element):
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    kids = kids.get_object()
+    return list(kids) if isinstance(kids, ArrayObject) else [kids]
+
+
+def struct_kids(element):
+    return [kid.get_object() for kid in kids_of(element)
+            if isinstance(kid.get_object(), DictionaryObject) and "/S" in kid.get_object()]
+
+
+def elements(reader):
+    """Every structure element, depth first, in reading order."""
+    pending = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    found = []
+    while pending:
+        element = pending.pop(0)
+        children = struct_kids(element)
+        if "/S" in element:
+            found.append(element)
+        pending[0:0] = children
+    return found
+
+
+def of_kind(reader, kind):
+    return [element for element in elements(reader) if element["/S"] == kind]
+
+
+def page_index(reader):
+    return {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+
+
+def referenced_mcids(reader):
+    """{(page number, MCID): structure element} for every marked-content reference in the tree."""
+    pages = page_index(reader)
+    found = {}
+    for element in elements(reader):
+        for kid in kids_of(element):
+            value = kid.get_object()
+            if isinstance(value, int):
+                found[pages[element.raw_get("/Pg").idnum], int(value)] = element
+            elif isinstance(value, DictionaryObject) and value.get("/Type") == "/MCR":
+                found[pages[value.raw_get("/Pg").idnum], int(value["/MCID"])] = element
+    return found
+
+
+def marked_content(page):
+    """[(tag, properties)] of every BDC/BMC sequence opened in the page's content stream."""
+    opened = []
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"BDC":
+            properties = operands[1]
+            opened.append((operands[0], properties.get_object() if hasattr(properties, "get_object") else properties))
+        elif operator == b"BMC":
+            opened.append((operands[0], {}))
+    return opened
+
+
+def texts(reader):
+    """[{kind: text}] for each page: text shown as pagination or layout artifacts, or as tagged content.
+
+    pypdf hands text over at the end of each text object (ET), and WeasyPrint
+    opens one marked-content sequence around each text object it draws."""
+    if reader not in _TEXTS:
+        _TEXTS[reader] = [_texts(page) for page in reader.pages]
+    return _TEXTS[reader]
+
+
+def _texts(page):
+    stack, kept = [], {"pagination": [], "layout": [], "tagged": []}
+
+    def before(operator, operands, *_):
+        if operator == b"BDC":
+            stack.append((operands[0], operands[1]))
+        elif operator == b"BMC":
+            stack.append((operands[0], {}))
+        elif operator == b"EMC":
+            stack.pop()
+
+    def text(value, *_):
+        if in_artifact(stack, "/Pagination"):
+            kept["pagination"].append(value)
+        elif in_artifact(stack, "/Layout"):
+            kept["layout"].append(value)
+        elif tagged(stack):
+            kept["tagged"].append(value)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return {kind: "".join(values) for kind, values in kept.items()}
+
+
+def in_artifact(stack, kind=None):
+    return any(tag == "/Artifact" and (kind is None or properties.get("/Type") == kind) for tag, properties in stack)
+
+
+def tagged(stack):
+    return not in_artifact(stack) and any("/MCID" in properties for _, properties in stack)
+
+
+class HTMLCounter(HTMLParser):
+    """Tables, sections and lists (with their items) of the paper's HTML, outside any <nav>."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.tables = self.sections = 0
+        self.list_items = []  # item count of each list, in document order
+        self._open_lists, self._nav = [], 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "nav":
+            self._nav += 1
+        if self._nav:
+            return
+        if tag == "table":
+            self.tables += 1
+        elif tag == "section":
+            self.sections += 1
+        elif tag in ("ul", "ol"):
+            self.list_items.append(0)
+            self._open_lists.append(len(self.list_items) - 1)
+        elif tag == "li":
+            self.list_items[self._open_lists[-1]] += 1
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._nav -= 1
+        elif tag in ("ul", "ol") and not self._nav:
+            self._open_lists.pop()
+
+
+# The checks ----------------------------------------------------------------
+
+def test_all_marked_content_is_in_the_tree_or_an_artifact(paper):
+    _, reader = paper
+    referenced = referenced_mcids(reader)
+    parent_tree = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]
+    nums = parent_tree["/Nums"]
+    by_page = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}  # annotations too
+    seen = set()
+    for number, page in enumerate(reader.pages):
+        assert page["/StructParents"] == number
+        for tag, properties in marked_content(page):
+            if tag == "/Artifact":
+                assert "/MCID" not in properties
+                continue
+            mcid = int(properties["/MCID"])
+            assert (number, mcid) in referenced, f"page {number + 1}: {tag} MCID {mcid} is not in the structure tree"
+            assert by_page[number][mcid].idnum == referenced[number, mcid].indirect_reference.idnum  # the parent tree agrees
+            seen.add((number, mcid))
+    assert seen == set(referenced)  # and the tree references nothing that is not drawn
+
+
+def test_running_header_and_page_numbers_are_pagination_artifacts(paper):
+    _, reader = paper
+    count = len(reader.pages)
+    pagination = [page["pagination"] for page in texts(reader)]
+    content = [page["tagged"] for page in texts(reader)]
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {count}" in pagination[number - 1]
+        assert f"Page {number} of {count}" not in content[number - 1]
+        if number > 1:
+            assert "MOPAC · Audit Panel · Friday, 22 September 2017" in pagination[number - 1]
+            assert "MOPAC · Audit Panel · Friday, 22 September 2017" not in content[number - 1]
+        subtypes = {properties.get("/Subtype") for tag, properties in marked_content(page) if tag == "/Artifact"}
+        assert "/Footer" in subtypes and (number == 1 or "/Header" in subtypes)
+
+
+def test_every_header_cell_has_a_scope(paper):
+    _, reader = paper
+    cells = of_kind(reader, "/TH")
+    assert len(cells) >= 4
+    for cell in cells:
+        group = cell["/P"].get_object()["/P"].get_object()["/S"]
+        assert cell["/A"]["/Scope"] == ("/Column" if group == "/THead" else "/Row")
+
+
+def test_one_table_per_html_table_with_its_caption_inside(paper):
+    html, reader = paper
+    tables = of_kind(reader, "/Table")
+    assert len(tables) == HTMLCounter(html).tables == 1
+    overview = tables[0]
+    assert [kid["/S"] for kid in struct_kids(overview)] == ["/Caption", "/THead", "/TBody"]
+    (body,) = [kid for kid in struct_kids(overview) if kid["/S"] == "/TBody"]
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+    assert len(struct_kids(body)) == rows  # every row, from every page, in one body
+    # The header row repeated on the table's second page is pagination, and
+    # the cells there point at the header cells of the first.
+    ids = {cell["/ID"] for cell in of_kind(reader, "/TH")}
+    for cell in of_kind(reader, "/TD"):
+        assert set(cell["/A"]["/Headers"]) <= ids
+
+
+def test_one_list_per_html_list_and_one_section_per_section(paper):
+    html, reader = paper
+    counted = HTMLCounter(html)
+    lists = of_kind(reader, "/L")
+    assert [len([kid for kid in struct_kids(element) if kid["/S"] == "/LI"]) for element in lists] == counted.list_items
+    assert len(of_kind(reader, "/Sect")) == counted.sections
+    assert len(of_kind(reader, "/Part")) == 1  # <main>, not one per page
+
+
+def test_list_items_hold_their_label_apart_from_their_body(paper):
+    html, reader = paper
+    labelled = 0
+    for item in of_kind(reader, "/LI"):
+        kinds = [kid["/S"] for kid in struct_kids(item)]
+        assert kinds in (["/LBody"], ["/Lbl", "/LBody"])
+        labelled += kinds == ["/Lbl", "/LBody"]
+    lettered = html.split('<ol class="lettered">')[1].split("</ol>")[0]
+    assert labelled == lettered.count('<span class="label">') == lettered.count("<li>") > 0
+
+
+def test_trend_arrows_are_artifacts_not_text(paper):
+    _, reader = paper
+    assert not ARROWS & set("".join(page["tagged"] for page in texts(reader)))
+    assert {"↕", "↔"} <= set("".join(page["layout"] for page in texts(reader)))
+
+
+def test_language_and_title_are_still_set(paper):
+    _, reader = paper
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title.startswith("MOPAC Risk Management Report – Audit Panel, Friday, 22 September 2017")
