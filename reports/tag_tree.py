@@ -256,7 +256,10 @@ class TagTreeRepair:
         """Number each page's referenced MCIDs afresh; whatever the tree does not reference is an artifact."""
         found = {}  # {page number: [(MCID, element, K array, index)]}
         annotations = {}  # {StructParent: element}
+        identified = {}  # {ID: element}, for the IDTree that TD /Headers are looked up in
         for element in self.descendants(document):
+            if "ID" in element:
+                identified[element["ID"].string] = element
             for index, kid in enumerate(element["K"]):
                 if isinstance(kid, int):
                     found.setdefault(self.page_numbers[element["Pg"]], []).append((kid, element, element["K"], index))
@@ -278,6 +281,11 @@ class TagTreeRepair:
         for key in sorted(annotations):
             nums.extend([key, annotations[key].reference])
         self.parent_tree["Nums"] = nums
+        if identified:
+            names = pydyf.Array()
+            for key in sorted(identified):  # WeasyPrint's IDs are ASCII: sorted as strings is sorted as bytes
+                names.extend([pydyf.String(key), identified[key].reference])
+            self.root["IDTree"] = pydyf.Dictionary({"Names": names})
 
     @staticmethod
     def rewrite_marked_content(stream, renumbered, artifacts):

@@ -235,9 +235,13 @@ def test_one_table_per_html_table_with_its_caption_inside(paper):
     assert len(struct_kids(body)) == rows  # every row, from every page, in one body
     # The header row repeated on the table's second page is pagination, and
     # the cells there point at the header cells of the first.
-    ids = {cell["/ID"] for cell in of_kind(reader, "/TH")}
+    names = reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"]
+    id_tree = {names[i]: names[i + 1].get_object() for i in range(0, len(names), 2)}
+    assert list(id_tree) == sorted(id_tree)
+    header_cells = of_kind(reader, "/TH")
+    assert {cell["/ID"]: cell for cell in header_cells} == id_tree
     for cell in of_kind(reader, "/TD"):
-        assert set(cell["/A"]["/Headers"]) <= ids
+        assert all(id_tree[header] in header_cells for header in cell["/A"]["/Headers"])
 
 
 def test_one_list_per_html_list_and_one_section_per_section(paper):
