@@ -92,6 +92,11 @@ def _html_element(element):
     return source[0] if source else None
 
 
+def _anonymous(element):
+    source = getattr(element, "source", None)
+    return bool(source and source[2])
+
+
 def _same_source(one, other):
     return (getattr(one, "source", None) is not None and one.source == getattr(other, "source", None)
             and one["S"] == other["S"])
@@ -194,7 +199,7 @@ class TagTreeRepair:
                         self.artifacts.setdefault(self.page_numbers[page], {}).setdefault(mcid, LAYOUT)
                 del kids[index]
                 continue
-            if child["S"] == "/Table" and child.source[2] and element["S"] in TABLE_PARTS:
+            if child["S"] == "/Table" and _anonymous(child) and element["S"] in TABLE_PARTS:
                 # An anonymous table box (around an absolutely positioned caption): its kids belong here.
                 grandchildren = list(child["K"])
                 for grandchild in map(self.struct_element, grandchildren):

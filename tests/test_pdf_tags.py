@@ -13,6 +13,7 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from reports import rendering
 from reports.models import Paper
+from reports.pdf import html_to_pdf
 
 ARROWS = set("↑↓↔↕")
 TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
@@ -151,7 +152,7 @@ class HTMLCounter(HTMLParser):
 
     def __init__(self, html):
         super().__init__()
-        self.tables = self.sections = 0
+        self.tables = self.sections = self.paragraphs = 0
         self.list_items = []  # item count of each list, in document order
         self._open_lists, self._nav = [], 0
         self.feed(html)
@@ -165,6 +166,8 @@ class HTMLCounter(HTMLParser):
             self.tables += 1
         elif tag == "section":
             self.sections += 1
+        elif tag == "p":
+            self.paragraphs += 1
         elif tag in ("ul", "ol"):
             self.list_items.append(0)
             self._open_lists.append(len(self.list_items) - 1)
@@ -244,12 +247,13 @@ def test_one_table_per_html_table_with_its_caption_inside(paper):
         assert all(id_tree[header] in header_cells for header in cell["/A"]["/Headers"])
 
 
-def test_one_list_per_html_list_and_one_section_per_section(paper):
+def test_one_list_per_html_list_one_section_per_section_one_paragraph_per_paragraph(paper):
     html, reader = paper
     counted = HTMLCounter(html)
     lists = of_kind(reader, "/L")
     assert [len([kid for kid in struct_kids(element) if kid["/S"] == "/LI"]) for element in lists] == counted.list_items
     assert len(of_kind(reader, "/Sect")) == counted.sections
+    assert len(of_kind(reader, "/P")) == counted.paragraphs
     assert len(of_kind(reader, "/Part")) == 1  # <main>, not one per page
 
 
@@ -277,3 +281,31 @@ def test_language_and_title_are_still_set(paper):
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert root["/MarkInfo"]["/Marked"]
     assert reader.metadata.title.startswith("MOPAC Risk Management Report – Audit Panel, Friday, 22 September 2017")
+
+
+def test_a_table_and_a_list_over_several_pages_stay_one_of_each():
+    """Beyond the fixture: many page breaks, a header cell without a scope attribute, a footer."""
+    rows = "".join(f"<tr><th>{n}</th><td>Row {n}</td></tr>" for n in range(40))
+    items = "".join(f"<li>Item {n}</li>" for n in range(40))
+    pdf = html_to_pdf(
+        '<html lang="en-GB"><head><title>Long</title><style>@page { size: A7; @bottom-center { content: counter(page) } }'
+        "</style></head><body><main><table><thead><tr><th>N</th><th>Text</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table><ul>{items}</ul></main></body></html>"
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 4
+    (table,) = of_kind(reader, "/Table")
+    assert [kid["/S"] for kid in struct_kids(table)] == ["/THead", "/TBody"]
+    assert len(struct_kids(struct_kids(table)[1])) == 40
+    assert [cell["/A"]["/Scope"] for cell in of_kind(reader, "/TH")] == ["/Column"] * 2 + ["/Row"] * 40
+    (single_list,) = of_kind(reader, "/L")
+    assert len(struct_kids(single_list)) == 40
+    referenced = referenced_mcids(reader)
+    for number, page in enumerate(reader.pages):
+        for tag, properties in marked_content(page):
+            assert tag == "/Artifact" or (number, int(properties["/MCID"])) in referenced
+    pages = texts(reader)
+    assert [page["pagination"].split()[-1] for page in pages] == [str(n) for n in range(1, len(pages) + 1)]
+    # The header row, drawn again on each page the table runs on, is read once.
+    assert "".join(page["tagged"] for page in pages).count("Text") == 1
+    assert "".join(page["pagination"] for page in pages).count("N Text") >= 2
