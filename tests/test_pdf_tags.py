@@ -59,21 +59,20 @@ def struct_kids(element):
             if isinstance(kid.get_object(), DictionaryObject) and "/S" in kid.get_object()]
 
 
-def elements(reader):
-    """Every structure element, depth first, in reading order."""
-    pending = [reader.trailer["/Root"]["/StructTreeRoot"]]
+def elements(reader, within=None):
+    """Every structure element (of the tree, or under `within`), depth first, in reading order."""
+    pending = [within if within is not None else reader.trailer["/Root"]["/StructTreeRoot"]]
     found = []
     while pending:
-        element = pending.pop(0)
-        children = struct_kids(element)
+        element = pending.pop()
         if "/S" in element:
             found.append(element)
-        pending[0:0] = children
+        pending.extend(reversed(struct_kids(element)))
     return found
 
 
-def of_kind(reader, kind):
-    return [element for element in elements(reader) if element["/S"] == kind]
+def of_kind(reader, kind, within=None):
+    return [element for element in elements(reader, within) if element["/S"] == kind]
 
 
 def page_index(reader):
@@ -148,19 +147,19 @@ def tagged(stack):
 
 
 class HTMLCounter(HTMLParser):
-    """Tables, sections and lists (with their items) of the paper's HTML, outside any <nav>."""
+    """Tables, sections, paragraphs and lists (with their items) inside the paper's <main>."""
 
     def __init__(self, html):
         super().__init__()
         self.tables = self.sections = self.paragraphs = 0
         self.list_items = []  # item count of each list, in document order
-        self._open_lists, self._nav = [], 0
+        self._open_lists, self._main = [], 0
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        if tag == "nav":
-            self._nav += 1
-        if self._nav:
+        if tag == "main":
+            self._main += 1
+        if not self._main:
             return
         if tag == "table":
             self.tables += 1
@@ -175,9 +174,9 @@ class HTMLCounter(HTMLParser):
             self.list_items[self._open_lists[-1]] += 1
 
     def handle_endtag(self, tag):
-        if tag == "nav":
-            self._nav -= 1
-        elif tag in ("ul", "ol") and not self._nav:
+        if tag == "main":
+            self._main -= 1
+        elif tag in ("ul", "ol") and self._main:
             self._open_lists.pop()
 
 
@@ -250,11 +249,11 @@ def test_one_table_per_html_table_with_its_caption_inside(paper):
 def test_one_list_per_html_list_one_section_per_section_one_paragraph_per_paragraph(paper):
     html, reader = paper
     counted = HTMLCounter(html)
-    lists = of_kind(reader, "/L")
+    (main,) = of_kind(reader, "/Part")  # <main>: one Part, not one per page
+    lists = of_kind(reader, "/L", within=main)
     assert [len([kid for kid in struct_kids(element) if kid["/S"] == "/LI"]) for element in lists] == counted.list_items
-    assert len(of_kind(reader, "/Sect")) == counted.sections
-    assert len(of_kind(reader, "/P")) == counted.paragraphs
-    assert len(of_kind(reader, "/Part")) == 1  # <main>, not one per page
+    assert len(of_kind(reader, "/Sect", within=main)) == counted.sections
+    assert len(of_kind(reader, "/P", within=main)) == counted.paragraphs
 
 
 def test_list_items_hold_their_label_apart_from_their_body(paper):
