@@ -106,14 +106,12 @@ class TagTreeRepair:
     def __init__(self, pdf, page_streams):
         self.pdf = pdf
         self.page_streams = page_streams
-        self.artifacts = {}  # {page number: {old MCID: artifact properties}}
-        for page, mcids in pdf.__dict__.pop("_pagination_mcids", {}).items():
-            self.artifacts.setdefault(page, {}).update(mcids)
+        # {page number: {MCID as WeasyPrint numbered it: artifact properties}}, margin boxes' first
+        self.artifacts = pdf.__dict__.pop("_pagination_mcids", {})
         self.page_numbers = {reference: number for number, reference in enumerate(pdf.page_references)}
         self.header_ids = {}  # {ID of a repeated header cell dropped: ID of the cell it repeats}
-        root = self.object(pdf.catalog["StructTreeRoot"])
-        self.root = root
-        self.parent_tree = self.object(root["ParentTree"])
+        self.root = self.object(pdf.catalog["StructTreeRoot"])
+        self.parent_tree = self.object(self.root["ParentTree"])
 
     def object(self, reference):
         return self.pdf.objects[int(reference.split(b" ", 1)[0])]
