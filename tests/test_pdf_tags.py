@@ -1,6 +1,6 @@
 """The fixture paper's PDF tag tree (PDF/UA-1), for both packs (issue 11, item 14).
 
-Each pack is rendered once per module and read back with pypdf: the structure
+Each pack is rendered once per test run and read back with pypdf: the structure
 tree from the catalog, the marked content from each page's content stream.
 """
 
@@ -16,7 +16,6 @@ from reports.models import Paper
 from reports.pdf import html_to_pdf
 
 ARROWS = set("↑↓↔↕")
-TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
 _PACKS = {}
 _TEXTS = {}
 _READERS = {}
