@@ -21,6 +21,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reports import tag_tree
+
 STATIC_ORIGIN = "https://static.invalid"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
@@ -84,6 +86,8 @@ def _page_references(self):
 
 
 pydyf.PDF.page_references = property(_page_references)
+# WeasyPrint's tag tree, mended for PDF/UA (reports/tag_tree.py explains what and why).
+tag_tree.install()
 
 # Fonts are parsed once per process, not once per paper.
 _font_config = None
