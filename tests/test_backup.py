@@ -2,29 +2,15 @@
 real database files and a real PostgreSQL server, in separate processes."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import uuid
 import zipfile
-from pathlib import Path
 
-import psycopg2
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
-POSTGRES_ADMIN = os.environ.get("POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
+from tests import processes
 
 def manage(database_url, *args, check=True):
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    env.update({"DATABASE_URL": database_url, "DEBUG": "1", "SECRET_KEY": "", "LOG_LEVEL": "ERROR"})
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env,
-                            capture_output=True, text=True, timeout=600)
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    return processes.manage(processes.developer_env(database_url), *args, check=check)
 
 
 def sqlite_url(path):
@@ -70,22 +56,8 @@ def target(tmp_path, empty_database):
 
 @pytest.fixture
 def postgres_database():
-    try:
-        admin = psycopg2.connect(POSTGRES_ADMIN)
-    except psycopg2.OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"No PostgreSQL server at {POSTGRES_ADMIN}: {error}")
-    admin.autocommit = True
-    name = f"rr_restore_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_ADMIN.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with processes.scratch_postgres_database() as url:
+        yield url
 
 
 def manifest_of(archive):

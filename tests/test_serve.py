@@ -2,43 +2,12 @@
 WhiteNoise under content-hashed names, and a refusal to start without a proper
 SECRET_KEY."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-SECRET = "serve-test-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def production_env(tmp_path, **extra):
-    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
-    env.update({
-        "DEBUG": "0", "SECRET_KEY": SECRET, "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "STATIC_ROOT": str(tmp_path / "static"),
-        "DJANGO_SETTINGS_MODULE": "riskregister.settings",
-    })
-    env.update(extra)
-    return env
-
-
-def manage(env, *args):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env,
-                          capture_output=True, text=True, timeout=300)
-
+from tests.processes import gunicorn, manage, production_env
 
 def get(url):
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -48,26 +17,10 @@ def get(url):
 @pytest.fixture
 def served(tmp_path):
     env = production_env(tmp_path)
-    for args in (("migrate", "--noinput"), ("collectstatic", "--noinput")):
-        result = manage(env, *args)
-        assert result.returncode == 0, result.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [str(GUNICORN), "riskregister.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                get(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    with gunicorn(env) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_gunicorn_serves_styled_pages_with_debug_off(served):
@@ -86,12 +39,12 @@ def test_gunicorn_serves_styled_pages_with_debug_off(served):
 
 
 def test_refuses_to_start_without_a_secret_key(tmp_path):
-    result = manage(production_env(tmp_path, SECRET_KEY=""), "check")
+    result = manage(production_env(tmp_path, SECRET_KEY=""), "check", check=False)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr and "missing" in result.stderr
 
 
 def test_refuses_a_short_secret_key(tmp_path):
-    result = manage(production_env(tmp_path, SECRET_KEY="too-short"), "check")
+    result = manage(production_env(tmp_path, SECRET_KEY="too-short"), "check", check=False)
     assert result.returncode != 0
     assert "only 9 characters" in result.stderr
