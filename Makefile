@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test screenshots bench check clean
+.PHONY: install run serve test screenshots bench loadtest check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ screenshots: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# locust against the production set-up on PostgreSQL at 127.0.0.1, for a bounded time.
+loadtest: install
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	$(BIN)/python bench/loadtest.py
 
 check: install
 	SECRET_KEY=check-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ $(BIN)/python manage.py check --deploy --fail-level WARNING
