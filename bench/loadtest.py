@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.processes import developer_env, gunicorn, manage, production_env, scratch_postgres_database  # noqa: E402
+from tests.processes import Browser, developer_env, gunicorn, manage, production_env, scratch_postgres_database  # noqa: E402
 
 GOAL_P95_MS = 300
 PASSWORD = "register-demo-2017"
@@ -36,8 +36,6 @@ def time_sign_ins(base, count=5):
     """Median seconds of one sign-in (a password hash on purpose), measured alone."""
     import statistics
     import time
-
-    from tests.test_two_servers import Browser
 
     durations = []
     for _ in range(count):

@@ -1,11 +1,14 @@
 """The app as separate processes, as an operator runs it: manage.py commands and
 gunicorn against real database files and a real PostgreSQL server."""
 
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
@@ -13,6 +16,8 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+
+DEMO_PASSWORD = "register-demo-2017"
 
 PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -95,3 +100,39 @@ def scratch_postgres_database():
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+class Browser:
+    """A cookie jar and the forms it fills, as a person's browser would."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect(),
+        )
+
+    def get(self, url):
+        return self.request(url)
+
+    def post(self, url, data, *, referer):
+        token = next(cookie.value for cookie in self.jar if cookie.name == "csrftoken")
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        return self.request(url, body, headers={"Referer": referer})
+
+    def request(self, url, body=None, headers=None):
+        try:
+            with self.opener.open(urllib.request.Request(url, body, headers or {}), timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def sign_in(self, base, username):
+        self.get(base + "/accounts/login/")
+        status, _ = self.post(base + "/accounts/login/", {"username": username, "password": DEMO_PASSWORD},
+                              referer=base + "/accounts/login/")
+        assert status == 302
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -2,53 +2,13 @@
 or on its disk between requests, so a session made on one is good on the other
 and two editors on different servers still meet the conflict check."""
 
-import http.cookiejar
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from risks.management.commands.load_demo import DEMO_PASSWORD
 from tests import processes
+from tests.processes import Browser
 from tests.edit_helpers import form_values
-
-
-class Browser:
-    """A cookie jar and the forms it fills, as a person's browser would."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect(),
-        )
-
-    def get(self, url):
-        return self.request(url)
-
-    def post(self, url, data, *, referer):
-        token = next(cookie.value for cookie in self.jar if cookie.name == "csrftoken")
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        return self.request(url, body, headers={"Referer": referer})
-
-    def request(self, url, body=None, headers=None):
-        try:
-            with self.opener.open(urllib.request.Request(url, body, headers or {}), timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def sign_in(self, base, username):
-        self.get(base + "/accounts/login/")
-        status, _ = self.post(base + "/accounts/login/", {"username": username, "password": DEMO_PASSWORD},
-                              referer=base + "/accounts/login/")
-        assert status == 302
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture(scope="module")
