@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test screenshots bench check clean
+.PHONY: install run serve test screenshots bench loadtest check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,20 @@ run: install
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production set-up on one machine: gunicorn (workers from the core count),
+# DEBUG off, static files through WhiteNoise. Behind a TLS proxy set
+# BEHIND_PROXY=1 SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 (README, Deployment).
+PORT ?= 8000
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY: a random value of 50 or more characters, e.g." >&2; \
+	  echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') make serve" >&2; exit 2; }
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn (Ctrl-C to stop)"
+	DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	  $(BIN)/gunicorn riskregister.wsgi:application --bind 127.0.0.1:$(PORT) \
+	  --workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --graceful-timeout 20
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -33,9 +47,14 @@ screenshots: install
 bench: install
 	$(BIN)/python bench/run.py
 
+# locust against the production set-up on PostgreSQL at 127.0.0.1, for a bounded time.
+loadtest: install
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	$(BIN)/python bench/loadtest.py
+
 check: install
 	SECRET_KEY=check-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles

@@ -21,6 +21,7 @@ def bench_env(database_path):
     env.update({
         "DJANGO_SETTINGS_MODULE": "riskregister.settings",
         "DATABASE_URL": f"sqlite:///{database_path}",
+        "STATIC_ROOT": str(Path(database_path).parent / "static"),
         "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "testserver",
@@ -46,7 +47,8 @@ def run_child(module, *args):
 
 
 def setup_django():
-    """In a child: set Django up and migrate the (empty) database."""
+    """In a child: set Django up, migrate the (empty) database and collect the
+    static files (production settings name them by content hash)."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -54,6 +56,7 @@ def setup_django():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def signed_in_client(user):

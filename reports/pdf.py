@@ -43,6 +43,13 @@ def _inside_static(path):
     return any(resolved.is_relative_to(root) for root in static_roots()) and resolved.is_file()
 
 
+def _collected(relative):
+    if not settings.STATIC_ROOT:
+        return None
+    path = Path(settings.STATIC_ROOT) / relative
+    return path if path.is_file() else None
+
+
 def resolve_static_url(url):
     """The file a URL names, if it is one of the project's static files; else BlockedURL."""
     parts = urlsplit(url)
@@ -56,7 +63,10 @@ def resolve_static_url(url):
     if f"{scheme}://{parts.netloc}" != STATIC_ORIGIN or not parts.path.startswith(prefix) or parts.query:
         raise BlockedURL(f"Only the project's static files may be fetched, not {url}")
     relative = unquote(parts.path.removeprefix(prefix))
-    found = finders.find(relative) if ".." not in Path(relative).parts else None
+    found = None
+    if ".." not in Path(relative).parts:
+        # A content-hashed name (DEBUG off) exists only in STATIC_ROOT, as collected.
+        found = finders.find(relative) or _collected(relative)
     if not found or not _inside_static(found):
         raise BlockedURL(f"No such static file: {url}")
     return Path(found).resolve()

@@ -24,9 +24,17 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Django's own deployment check asks for 50 characters; a shorter key is refused
+# at start-up rather than warned about, since sessions and CSRF rest on it.
+SECRET_KEY_MIN_LENGTH = 50
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least "
+        f"{SECRET_KEY_MIN_LENGTH} characters when DEBUG is off (it is "
+        + ("missing)." if not SECRET_KEY else f"only {len(SECRET_KEY)} characters).")
+        + " For example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -50,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "riskregister",
     "risks",
     "controls",
     "reports",
@@ -58,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,7 +152,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# WhiteNoise serves static files from the app server: compressed, and with
+# DEBUG off under content-hashed names cached for a year (collectstatic makes
+# them; `make serve` runs it). With DEBUG on, files are served as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
 
 # Security: strict by default, relaxed only by DEBUG or explicit variables
 # (the test settings and a plain-HTTP demo need cookies without "Secure").

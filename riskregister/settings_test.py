@@ -11,3 +11,9 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 from riskregister.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests render pages without running collectstatic first: plain static names.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# The live server serves static files itself; WhiteNoise (for gunicorn) is
+# tested in tests/test_serve.py against collected files.
+MIDDLEWARE = [name for name in MIDDLEWARE if name != "whitenoise.middleware.WhiteNoiseMiddleware"]

@@ -1,0 +1,122 @@
+"""The load test's users (`make loadtest`): SMT editors reading and editing the
+register, report authors previewing the paper. Each signs in once; the sign-in
+is named apart because its password hashing is deliberately slow."""
+
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PASSWORD = "register-demo-2017"
+FILTERS = ("?band=high", "?trend=increasing", "?q=funding", "?lever=oversight", "?band=medium&trend=no_change")
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+def form_fields(html):
+    """What the browser would send from the page's edit form (inputs, selects, textareas)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
+        data[name] = value
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        selected = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = selected.group(1) if selected else ""
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = body.removeprefix("\n").replace("&amp;", "&").replace("&quot;", '"').replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    for name in re.findall(r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"(?![^>]*checked)', html):
+        data.pop(name, None)
+    return data
+
+
+class SignedIn(HttpUser):
+    abstract = True
+    username = ""
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        page = self.client.get("/accounts/login/", name="sign-in page").text
+        self.client.post("/accounts/login/", name="sign-in (password hashing)", data={
+            "username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(page),
+        }, headers={"Referer": self.host + "/accounts/login/"})
+        register = self.client.get("/risks/", name="register").text
+        self.risk_ids = sorted({int(pk) for pk in re.findall(r'href="/risks/(\d+)/"', register)}) or [1]
+
+
+class Editor(SignedIn):
+    weight = 4
+    username = "smt"
+
+    @task(5)
+    def register(self):
+        self.client.get("/risks/", name="register")
+
+    @task(3)
+    def filtered_register(self):
+        self.client.get("/risks/" + random.choice(FILTERS), name="register, filtered")
+
+    @task(5)
+    def risk_page(self):
+        self.client.get(f"/risks/{random.choice(self.risk_ids)}/", name="risk page")
+
+    @task(2)
+    def history(self):
+        self.client.get(f"/risks/{random.choice(self.risk_ids)}/history/", name="history")
+
+    @task(3)
+    def dashboard(self):
+        self.client.get("/", name="dashboard")
+
+    @task(1)
+    def edit(self):
+        # Few risks, many editors: some saves meet another's and get the 409 conflict page.
+        url = f"/risks/{random.choice(self.risk_ids[:5])}/edit/"
+        page = self.client.get(url, name="edit page").text
+        data = form_fields(page)
+        data["risk-description"] = data.get("risk-description", "") [:3000] + " ."
+        data["change-reason"] = "Load test edit"
+        with self.client.post(url, data=data, name="edit save", catch_response=True,
+                              headers={"Referer": self.host + url}, allow_redirects=False) as response:
+            if response.status_code in (302, 409):
+                response.success()
+            else:
+                response.failure(f"edit save answered {response.status_code}")
+
+    @task(1)
+    def review(self):
+        url = f"/risks/{random.choice(self.risk_ids)}/review/"
+        page = self.client.get(url, name="review form").text
+        data = form_fields(page)
+        data.update({"trend": "no_change", "likelihood": data.get("likelihood") or "3",
+                     "impact": data.get("impact") or "3", "commentary": "Load test review",
+                     "reason": "Load test review"})
+        with self.client.post(url, data=data, name="review save", catch_response=True,
+                              headers={"Referer": self.host + url}, allow_redirects=False) as response:
+            if response.status_code in (302, 409):
+                response.success()
+            else:
+                response.failure(f"review save answered {response.status_code}")
+
+
+class Author(SignedIn):
+    weight = 1
+    username = "author"
+
+    def on_start(self):
+        super().on_start()
+        papers = self.client.get("/papers/", name="papers").text
+        self.paper_ids = sorted({int(pk) for pk in re.findall(r'href="/papers/(\d+)/"', papers)}) or [1]
+
+    @task(3)
+    def preview(self):
+        self.client.get(f"/papers/{random.choice(self.paper_ids)}/preview/", name="paper preview")
+
+    @task(2)
+    def register(self):
+        self.client.get("/risks/", name="register")
+
+    @task(1)
+    def papers(self):
+        self.client.get("/papers/", name="papers")
