@@ -108,3 +108,38 @@ def test_published_pages(client_for, users):
 ])
 def test_the_checks_can_fail(html, problem):
     assert any(problem in found for found in problems(html)), problems(html)
+
+
+def assert_paper_landmarks(html, name):
+    """A skip link to <main>, a banner <header> before it and a <footer> after it (none inside)."""
+    elements = parse(html).elements
+    tags = [tag for tag, _ in elements]
+    skip = next(attrs["href"] for tag, attrs in elements if "skip-link" in attrs.get("class", "").split())
+    assert skip == "#" + elements[tags.index("main")][1]["id"], name
+    assert tags.index("header") < tags.index("main") < tags.index("footer"), name
+    assert "paper-banner" in elements[tags.index("header")][1]["class"], name  # the banner, not the masthead inside main
+
+
+def test_the_paper_has_a_skip_link_and_banner_and_footer_landmarks(client_for, users):
+    paper = september()
+    client = client_for("author")
+    assert_paper_landmarks(client.get(reverse("reports:preview", args=[paper.pk])).text, "preview")
+    publication = publishing.publish_paper(paper_id=paper.pk, user=users["author"])
+    stored = client_for("panel").get(reverse("published:html", args=[paper.pk, publication.version]))
+    assert_paper_landmarks(b"".join(stored.streaming_content).decode() if stored.streaming else stored.text, "stored HTML")
+
+
+def test_the_screen_only_parts_stay_out_of_the_pdf(demo):
+    from tests.test_paper_pdf import pdf_of_fixture_paper, read
+
+    for restricted in (False, True):
+        _, pages = read(pdf_of_fixture_paper(restricted))
+        text = " ".join(pages)
+        assert "Skip to the paper" not in text
+        assert "Mayor" not in pages[0].split("Report by")[0].split("MOPAC · Audit Panel")[0]  # no banner above the masthead
+        assert not any(page.rstrip().endswith("(restricted pack).") or "Audit Panel, Friday, 22 September 2017." in page for page in pages)
+
+
+def test_error_pages_load_the_script_that_focuses_the_error_summary(client):
+    page = client.post(reverse("login"), {}).text
+    assert '<script src="/static/js/error-summary.js" defer></script>' in page
