@@ -5,6 +5,7 @@ issue 11 found (WCAG 1.3.1, 2.1.1, 2.4.1, 2.4.6, 3.3.1, 4.1.2):
 - no id is used twice, and every aria-describedby / aria-labelledby id exists;
 - every error-summary link points at an element that exists (never `#`);
 - a page that shows an error starts its <title> with "Error:" and has no autofocus;
+- a page with an error summary loads the script that focuses it;
 - every `.table-wrap` (a box that scrolls sideways) takes focus and has a name;
 - every table has a caption or a name;
 - headings never skip a level.
@@ -73,14 +74,18 @@ def problems(html):
             for target in attrs.get(reference, "").split():
                 if target not in ids:
                     found.append(f"<{tag} {reference}={attrs[reference]!r}>: no element has id {target!r}")
-    for href in page.summary_links:
-        if not href.startswith("#") or href[1:] not in ids:
+    for href in page.summary_links:  # links to other pages ("Edit the paper") are fine; "#" or a lost id are not
+        if (not href or href.startswith("#")) and href[1:] not in ids:
             found.append(f"error summary link href={href!r} points at nothing")
     shows_errors = any(
         {"error-summary", "error-message"} & set(attrs.get("class", "").split()) for _, attrs in page.elements
     )
     if shows_errors and not page.title.strip().startswith("Error:"):
         found.append(f"the page shows an error but its title is {page.title.strip()!r}")
+    if any("error-summary" in attrs.get("class", "").split() for _, attrs in page.elements) and not any(
+        tag == "script" and attrs.get("src", "").endswith("/js/error-summary.js") for tag, attrs in page.elements
+    ):
+        found.append("an error summary without static/js/error-summary.js to focus it")
     if shows_errors:
         found += [f"<{tag} name={attrs.get('name')!r}> has autofocus on a page with errors"
                   for tag, attrs in page.elements if "autofocus" in attrs]

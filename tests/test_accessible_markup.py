@@ -4,12 +4,15 @@ error summaries that lead somewhere, "Error:" titles, scrolling boxes that
 take focus and have a name, captions, heading levels. The browser checks
 (axe at full width and 320 px) are in tests/e2e."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from reports import publishing
 from reports.models import Paper
 from risks import services
+from risks.models import Risk
 from tests.edit_helpers import edit_data
 from tests.factories import funding
 from tests.markup import parse, problems
@@ -64,7 +67,7 @@ def test_editor_pages(client_for, users):
         assert_sound(response, name)
 
 
-def test_author_pages(client_for):
+def test_author_pages(client_for, users):
     client = client_for("author")
     paper = september()
     appendix_2 = reverse("reports:appendix_2", args=[paper.pk])
@@ -82,6 +85,11 @@ def test_author_pages(client_for):
         "restricted preview": client.get(reverse("reports:preview_restricted", args=[paper.pk])),
         "publish": client.get(reverse("reports:publish", args=[paper.pk])),
     }
+    risk = Risk.objects.get(ref="1", status="open")  # raised after the meeting: the paper cannot be published
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"],
+                         reason="Date raised corrected", opened_on=datetime.date(2017, 10, 2))
+    pages["publish, cannot"] = client.post(reverse("reports:publish", args=[paper.pk]), {"reason": ""})
+    assert "cannot be published" in pages["publish, cannot"].text
     for name, response in pages.items():
         assert_sound(response, name)
 
@@ -105,6 +113,7 @@ def test_published_pages(client_for, users):
     ('<title>T</title><div class="table-wrap"><table><caption>c</caption></table></div>', "needs tabindex=0, role=region and a name"),
     ('<title>T</title><table><tr><td>1</td></tr></table>', "has no caption or name"),
     ("<title>T</title><h1>A</h1><h3>B</h3>", "heading levels jump from h1 to h3"),
+    ('<title>Error: T</title><div class="error-summary" tabindex="-1"></div>', "without static/js/error-summary.js"),
 ])
 def test_the_checks_can_fail(html, problem):
     assert any(problem in found for found in problems(html)), problems(html)
@@ -138,8 +147,3 @@ def test_the_screen_only_parts_stay_out_of_the_pdf(demo):
         assert "Skip to the paper" not in text
         assert "Mayor" not in pages[0].split("Report by")[0].split("MOPAC · Audit Panel")[0]  # no banner above the masthead
         assert not any(page.rstrip().endswith("(restricted pack).") or "Audit Panel, Friday, 22 September 2017." in page for page in pages)
-
-
-def test_error_pages_load_the_script_that_focuses_the_error_summary(client):
-    page = client.post(reverse("login"), {}).text
-    assert '<script src="/static/js/error-summary.js" defer></script>' in page
