@@ -92,17 +92,16 @@ def test_print_hides_the_navigation_and_keeps_the_content(page, demo, sign_in):
         assert page.get_by_role("navigation", name="Main").is_visible(), name
 
 
-def test_pages_fit_320_px_with_wcag_text_spacing(page, demo, sign_in):
+@pytest.mark.parametrize("username, names", [
+    ("author", ["paper-preview", "papers", "paper-edit", "appendix-2"]),
+    ("smt", ["home", "register", "risk", "history", "review-error"]),
+    ("panel", PANEL_PAGES),
+])
+def test_pages_fit_320_px_with_wcag_text_spacing(page, demo, sign_in, username, names):
     """Long words ("Interdependencies/Cross", an email address) wrap rather than widen the page."""
-    sign_in(page, "author")
+    sign_in(page, username)
     page.set_viewport_size(NARROW)
-    for name in ("paper-preview", "papers", "paper-edit", "appendix-2"):
-        assert_fits_with_text_spacing(open_page(page, name), name)
-    sign_in(page, "smt")
-    for name in ("home", "register", "risk", "history", "review-error"):
-        assert_fits_with_text_spacing(open_page(page, name), name)
-    sign_in(page, "panel")
-    for name in PANEL_PAGES:
+    for name in names:
         assert_fits_with_text_spacing(open_page(page, name), name)
 
 
