@@ -49,6 +49,9 @@ def test_editor_pages(client_for, users):
         "edit, errors": client.post(reverse("risks:edit", args=[risk.pk]), edit_data(risk, **{"risk-title": "", "change-reason": ""})),
         "review": client.get(reverse("risks:review", args=[risk.pk])),
         "review, errors": client.post(reverse("risks:review", args=[risk.pk]), {"version": risk.version}),
+        "new risk": client.get(reverse("risks:create")),
+        "new risk, errors": client.post(reverse("risks:create"), {"owners-TOTAL_FORMS": "1", "owners-INITIAL_FORMS": "0",
+                                                                  "owners-0-order": "x"}),
         "close": client.get(reverse("risks:close", args=[risk.pk])),
         "close, errors": client.post(reverse("risks:close", args=[risk.pk]), {"version": risk.version}),
         "password": client.get(reverse("password_change")),
@@ -63,6 +66,7 @@ def test_editor_pages(client_for, users):
                                            {"version": funding().version, "revision": first.history_id, "reason": ""})
     pages["conflict"] = client.post(reverse("risks:edit", args=[risk.pk]), edit_data(risk) | {"change-version": risk.version})
     assert pages["conflict"].status_code == 409
+    assert all("There is a problem" in pages[name].text for name in pages if name.endswith(", errors"))
     for name, response in pages.items():
         assert_sound(response, name)
 

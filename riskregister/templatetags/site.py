@@ -37,5 +37,5 @@ def without_autofocus(field):
 
 @register.filter
 def described_by(field, hint_id):
-    ids = [hint_id, *field.aria_describedby.split()]
+    ids = [hint_id, *(field.aria_describedby or "").split()]  # None when the widget sets its own
     return field.as_widget(attrs={"aria-describedby": " ".join(ids)})
