@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "riskregister.context_processors.site",
             ],
+            "libraries": {"site": "riskregister.templatetags.site"},
         },
     },
 ]

@@ -50,7 +50,7 @@ def risk_page_data(pk):
     controls = list(risk.controls.all())
     reviews = list(risk.reviews.all())
     by_kind = [
-        {"label": label, "controls": [c for c in controls if c.kind == kind]}
+        {"label": label, "controls": [c for c in controls if c.kind == kind], "caption_id": f"controls-{kind}-caption"}
         for kind, label in Control.Kind.choices
     ]
     by_lever = [

@@ -63,6 +63,11 @@ class Entry:
         return self.user.get_full_name() or self.user.username
 
     @property
+    def caption_id(self):
+        """Unique on the page: one entry per model and history row."""
+        return f"{self.what.lower()}-{self.history_id}-changes"
+
+    @property
     def when(self):
         # Formatted here, not with the template's date filter: it is ~10x faster
         # and the history page renders hundreds of entries.

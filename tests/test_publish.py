@@ -309,7 +309,7 @@ def test_the_published_page_embeds_the_stored_paper(published, client_for):
     page = client.get(url("version", published))
     text = page.text
     stored_html = bytes(stored(published, "public", "html").content).decode()
-    body = stored_html.partition("<main>")[2].rpartition("</main>")[0]
+    body = stored_html.partition('<main id="paper" tabindex="-1">')[2].rpartition("</main>")[0]  # the skip link's target
     # The stored body, its headings one level down under the page's own single <h1>.
     assert demote_headings(body) in text and body.count("<h2") == demote_headings(body).count("<h3")
     assert text.count("<h1") == 1 and "<h2>MOPAC Risk Management Report</h2>" in text

@@ -173,7 +173,7 @@ HEAT_LINK = re.compile(r'<a href="/risks/\?([^"]*)"(?: aria-current="true")?>\s*
 def test_heat_map_cells_count_and_link_to_their_risks(client_for):
     client = client_for("smt")
     response = client.get(REGISTER)
-    assert "<caption>Heat map: number of risks by current likelihood and impact (15 in all)" in response.text
+    assert '<caption id="heat-map-caption">Heat map: number of risks by current likelihood and impact (15 in all)' in response.text
     assert response.text.count('<th scope="row">Likelihood') == 5 and response.text.count('<th scope="col">Impact') == 5
     cells = HEAT_LINK.findall(response.text)
     assert len(cells) == 25

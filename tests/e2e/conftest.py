@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = "Chromium not found: install it with `apt-get install chromium` (or set CHROMIUM to its path)."
 DESKTOP = {"width": 1200, "height": 900}
+NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow
 
 
 def chromium_path():

@@ -16,7 +16,7 @@ from tests.factories import funding as adequate_funding, september_paper  # noqa
 # the signed-in user's password), so it comes after the others.
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
-    "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "conflict",
+    "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
     "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
@@ -64,6 +64,9 @@ def open_page(page, name):
         page.get_by_role("alert").wait_for()
     elif name == "history":
         page.goto(f"/risks/{adequate_funding().pk}/history/")
+    elif name == "restore":
+        risk = adequate_funding()
+        page.goto(f"/risks/{risk.pk}/history/{risk.history.last().history_id}/restore/")
     elif name == "conflict":
         # The edit form as if opened before the risk's last save: a stale version.
         page.goto(f"/risks/{adequate_funding().pk}/edit/")

@@ -1,34 +1,42 @@
-"""axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every page type there is."""
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every page type there is,
+at full width and at 320 px (where wide tables scroll inside their box, and
+axe's scrollable-region-focusable applies)."""
 
 import pytest
 
+from tests.e2e.conftest import DESKTOP, NARROW
 from tests.e2e.helpers import BROWSER, assert_accessible
 from tests.e2e.pages import ANONYMOUS_PAGES, AUTHOR_PAGES, PANEL_PAGES, SIGNED_IN_PAGES, open_page
 
 pytestmark = BROWSER
 
-
-def test_signed_out_pages_are_accessible(page, demo):
-    for name in ANONYMOUS_PAGES:
-        assert_accessible(open_page(page, name), name)
+WIDTHS = pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["full width", "320 px"])
 
 
-def test_signed_in_pages_are_accessible(page, demo, sign_in):
-    sign_in(page, "smt")
-    for name in SIGNED_IN_PAGES:
-        assert_accessible(open_page(page, name), name)
+def check(page, names, viewport):
+    page.set_viewport_size(viewport)
+    for name in names:
+        assert_accessible(open_page(page, name), f"{name} at {viewport['width']} px")
 
 
-def test_report_author_pages_are_accessible(page, demo, sign_in):
-    sign_in(page, "author")
-    for name in AUTHOR_PAGES:
-        assert_accessible(open_page(page, name), name)
+@WIDTHS
+def test_signed_out_pages_are_accessible(page, demo, viewport):
+    check(page, ANONYMOUS_PAGES, viewport)
 
 
-def test_panel_member_pages_are_accessible(page, demo, sign_in):
-    sign_in(page, "panel")
-    for name in PANEL_PAGES:
-        assert_accessible(open_page(page, name), name)
+@WIDTHS
+def test_signed_in_pages_are_accessible(page, demo, sign_in, viewport):
+    check(sign_in(page, "smt"), SIGNED_IN_PAGES, viewport)
+
+
+@WIDTHS
+def test_report_author_pages_are_accessible(page, demo, sign_in, viewport):
+    check(sign_in(page, "author"), AUTHOR_PAGES, viewport)
+
+
+@WIDTHS
+def test_panel_member_pages_are_accessible(page, demo, sign_in, viewport):
+    check(sign_in(page, "panel"), PANEL_PAGES, viewport)
 
 
 def test_the_checker_reports_a_real_violation(page):

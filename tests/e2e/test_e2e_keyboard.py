@@ -1,6 +1,8 @@
 """Keyboard only: the skip link, signing in, and focus that can be seen."""
 
+from tests.e2e.conftest import NARROW
 from tests.e2e.helpers import BROWSER
+from tests.e2e.pages import open_page
 
 pytestmark = BROWSER
 
@@ -76,3 +78,32 @@ def test_navigation_links_show_focus(page, demo, sign_in):
     page.keyboard.press("Enter")
     page.wait_for_url("**/risks/")
     assert page.get_by_role("heading", level=1).inner_text() == "Corporate risk register"
+
+
+def test_an_error_page_puts_the_focus_on_its_summary_and_its_links_on_the_fields(page, demo, sign_in):
+    sign_in(page, "smt")
+    open_page(page, "review-error")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('.error-summary')")
+    assert page.title().startswith("Error:")
+    page.keyboard.press("Tab")
+    link = focused(page)
+    assert link["tag"] == "a"
+    page.locator(".error-summary a[href='#id_trend_0']").click()
+    assert focused(page)["id"] == "id_trend_0"  # the first radio of the group, not "#"
+
+    page.goto("/accounts/password/")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('.error-summary')")
+    assert page.evaluate("() => document.querySelector('[autofocus]')") is None
+
+
+def test_a_wide_table_at_320_px_takes_the_keyboard_focus_and_scrolls(page, demo, sign_in):
+    sign_in(page, "smt")
+    page.set_viewport_size(NARROW)
+    open_page(page, "risk")
+    region = page.get_by_role("region", name="Control actions of risk 4")
+    region.focus()
+    assert_focus_visible(page, "the controls table's scrolling box")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert region.evaluate("box => box.scrollLeft") > 0

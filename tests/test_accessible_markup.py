@@ -1,0 +1,153 @@
+"""The HTML of every page state, checked as the accessibility audit of issue 11
+checked it (tests/markup.py says what): unique ids, references that resolve,
+error summaries that lead somewhere, "Error:" titles, scrolling boxes that
+take focus and have a name, captions, heading levels. The browser checks
+(axe at full width and 320 px) are in tests/e2e."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from reports import publishing
+from reports.models import Paper
+from risks import services
+from risks.models import Risk
+from tests.edit_helpers import edit_data
+from tests.factories import funding
+from tests.markup import parse, problems
+
+pytestmark = pytest.mark.django_db
+
+
+def september():
+    return Paper.objects.get(meeting_date="2017-09-22")
+
+
+def assert_sound(response, name):
+    assert response.status_code in (200, 409), f"{name}: {response.status_code}"
+    found = problems(response.content.decode())
+    assert not found, f"{name}:\n" + "\n".join(found)
+
+
+def test_signed_out_pages(client):
+    login = reverse("login")
+    assert_sound(client.get(login), "sign in")
+    assert_sound(client.post(login, {}), "sign in, nothing entered")
+    assert_sound(client.post(login, {"username": "smt", "password": "wrong"}), "sign in, wrong password")
+
+
+def test_editor_pages(client_for, users):
+    client = client_for("smt")
+    risk = funding()
+    pages = {
+        "home": client.get(reverse("home")),
+        "register": client.get(reverse("risks:register")),
+        "register, bad filter": client.get(reverse("risks:register") + "?trend=sideways&likelihood=9"),
+        "risk": client.get(reverse("risks:detail", args=[risk.pk])),
+        "edit": client.get(reverse("risks:edit", args=[risk.pk])),
+        "edit, errors": client.post(reverse("risks:edit", args=[risk.pk]), edit_data(risk, **{"risk-title": "", "change-reason": ""})),
+        "review": client.get(reverse("risks:review", args=[risk.pk])),
+        "review, errors": client.post(reverse("risks:review", args=[risk.pk]), {"version": risk.version}),
+        "new risk": client.get(reverse("risks:create")),
+        "new risk, errors": client.post(reverse("risks:create"), {"owners-TOTAL_FORMS": "1", "owners-INITIAL_FORMS": "0",
+                                                                  "owners-0-order": "x"}),
+        "close": client.get(reverse("risks:close", args=[risk.pk])),
+        "close, errors": client.post(reverse("risks:close", args=[risk.pk]), {"version": risk.version}),
+        "password": client.get(reverse("password_change")),
+        "password, errors": client.post(reverse("password_change"), {}),
+    }
+    first = risk.history.last()
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["admin"],
+                         reason="Their wording", description="Failure to secure their funding")
+    pages["history"] = client.get(reverse("risks:history", args=[risk.pk]))
+    pages["restore"] = client.get(reverse("risks:restore", args=[risk.pk, first.history_id]))
+    pages["restore, errors"] = client.post(reverse("risks:restore", args=[risk.pk, first.history_id]),
+                                           {"version": funding().version, "revision": first.history_id, "reason": ""})
+    pages["conflict"] = client.post(reverse("risks:edit", args=[risk.pk]), edit_data(risk) | {"change-version": risk.version})
+    assert pages["conflict"].status_code == 409
+    assert all("There is a problem" in pages[name].text for name in pages if name.endswith(", errors"))
+    for name, response in pages.items():
+        assert_sound(response, name)
+
+
+def test_author_pages(client_for, users):
+    client = client_for("author")
+    paper = september()
+    appendix_2 = reverse("reports:appendix_2", args=[paper.pk])
+    first_order = next(name for tag, attrs in parse(client.get(appendix_2).text).elements
+                       if (name := attrs.get("name", "")).startswith("order_"))
+    pages = {
+        "papers": client.get(reverse("reports:list")),
+        "create": client.get(reverse("reports:create")),
+        "create, errors": client.post(reverse("reports:create"), {}),
+        "edit": client.get(reverse("reports:edit", args=[paper.pk])),
+        "edit, errors": client.post(reverse("reports:edit", args=[paper.pk]), {"version": paper.version}),
+        "appendix 2": client.get(appendix_2),
+        "appendix 2, errors": client.post(appendix_2, {"version": paper.version, first_order: "first", "reason": ""}),
+        "preview": client.get(reverse("reports:preview", args=[paper.pk])),
+        "restricted preview": client.get(reverse("reports:preview_restricted", args=[paper.pk])),
+        "publish": client.get(reverse("reports:publish", args=[paper.pk])),
+    }
+    risk = Risk.objects.get(ref="1", status="open")  # raised after the meeting: the paper cannot be published
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"],
+                         reason="Date raised corrected", opened_on=datetime.date(2017, 10, 2))
+    pages["publish, cannot"] = client.post(reverse("reports:publish", args=[paper.pk]), {"reason": ""})
+    assert "cannot be published" in pages["publish, cannot"].text
+    for name, response in pages.items():
+        assert_sound(response, name)
+
+
+def test_published_pages(client_for, users):
+    paper = september()
+    publication = publishing.publish_paper(paper_id=paper.pk, user=users["author"])
+    client = client_for("panel")
+    assert_sound(client.get(reverse("published:overview")), "published papers")
+    assert_sound(client.get(reverse("published:version", args=[paper.pk, publication.version])), "published paper")
+    stored = client.get(reverse("published:html", args=[paper.pk, publication.version]))
+    assert_sound(stored, "stored paper HTML")
+
+
+@pytest.mark.parametrize("html, problem", [
+    ('<title>T</title><p id="a"></p><p id="a"></p>', "id 'a' is used 2 times"),
+    ('<title>T</title><input aria-describedby="gone">', "no element has id 'gone'"),
+    ('<title>Error: T</title><div class="error-summary"><a href="#">x</a></div>', "error summary link href='#' points at nothing"),
+    ('<title>T</title><p class="error-message">Enter a date</p>', "the page shows an error but its title is 'T'"),
+    ('<title>Error: T</title><p class="error-message">x</p><input name="u" autofocus>', "<input name='u'> has autofocus on a page with errors"),
+    ('<title>T</title><div class="table-wrap"><table><caption>c</caption></table></div>', "needs tabindex=0, role=region and a name"),
+    ('<title>T</title><table><tr><td>1</td></tr></table>', "has no caption or name"),
+    ("<title>T</title><h1>A</h1><h3>B</h3>", "heading levels jump from h1 to h3"),
+    ('<title>Error: T</title><div class="error-summary" tabindex="-1"></div>', "without static/js/error-summary.js"),
+])
+def test_the_checks_can_fail(html, problem):
+    assert any(problem in found for found in problems(html)), problems(html)
+
+
+def assert_paper_landmarks(html, name):
+    """A skip link to <main>, a banner <header> before it and a <footer> after it (none inside)."""
+    elements = parse(html).elements
+    tags = [tag for tag, _ in elements]
+    skip = next(attrs["href"] for tag, attrs in elements if "skip-link" in attrs.get("class", "").split())
+    assert skip == "#" + elements[tags.index("main")][1]["id"], name
+    assert tags.index("header") < tags.index("main") < tags.index("footer"), name
+    assert "paper-banner" in elements[tags.index("header")][1]["class"], name  # the banner, not the masthead inside main
+
+
+def test_the_paper_has_a_skip_link_and_banner_and_footer_landmarks(client_for, users):
+    paper = september()
+    client = client_for("author")
+    assert_paper_landmarks(client.get(reverse("reports:preview", args=[paper.pk])).text, "preview")
+    publication = publishing.publish_paper(paper_id=paper.pk, user=users["author"])
+    stored = client_for("panel").get(reverse("published:html", args=[paper.pk, publication.version]))
+    assert_paper_landmarks(b"".join(stored.streaming_content).decode() if stored.streaming else stored.text, "stored HTML")
+
+
+def test_the_screen_only_parts_stay_out_of_the_pdf(demo):
+    from tests.test_paper_pdf import pdf_of_fixture_paper, read
+
+    for restricted in (False, True):
+        _, pages = read(pdf_of_fixture_paper(restricted))
+        text = " ".join(pages)
+        assert "Skip to the paper" not in text
+        assert "Mayor" not in pages[0].split("Report by")[0].split("MOPAC · Audit Panel")[0]  # no banner above the masthead
+        assert not any(page.rstrip().endswith("(restricted pack).") or "Audit Panel, Friday, 22 September 2017." in page for page in pages)
