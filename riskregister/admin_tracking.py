@@ -4,10 +4,12 @@ with the acting user, on the revision django-simple-history writes."""
 from django import forms
 from simple_history.admin import SimpleHistoryAdmin
 
+from riskregister.tracking import REASON_MAX_LENGTH
+
 
 class ReasonForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label="Reason for the change", max_length=100,
+        label="Reason for the change", max_length=REASON_MAX_LENGTH,
         help_text="Kept with the revision in the history.",
     )
 
