@@ -49,6 +49,7 @@ def setup_django(database_path):
 def stand_in_register(count, *, user):
     """Only when generate_register is missing: `count` risks with 2 owners, a review and 4 controls each."""
     from controls.models import Control
+    from riskregister.tracking import save_tracked
     from risks import services
     from risks.models import Owner
 
@@ -64,7 +65,7 @@ def stand_in_register(count, *, user):
         services.record_review(risk_id=risk.pk, user=user, reason="Benchmark", reviewed_on=date(2017, 9, 1),
                                trend="no_change", likelihood=3, impact=4, commentary="Reviewed at the SMT meeting. " * 3)
         for position in range(4):
-            services.save_tracked(Control(
+            save_tracked(Control(
                 risk=risk, name=f"Control {position}", description="A control action described in a sentence or two, " * 3,
                 owner=owners[position], lever="oversight", due_date=date(2017, 12, 1), position=position,
             ), user=user, reason="Benchmark")

@@ -3,6 +3,12 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
+# What a person may set on a control: the edit page, the admin and the services agree.
+CONTROL_FIELDS = (
+    "kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position",
+)
+
+
 class Lever(models.TextChoices):
     """The three ways the organisation can act on a risk (governance model)."""
 
