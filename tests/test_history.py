@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from controls.models import Control
-from riskregister.tracking import ConflictError, save_tracked
+from riskregister.tracking import REASON_MAX_LENGTH, ConflictError, save_tracked
 from risks import services
 from risks.models import Risk
 from tests.factories import make_owner, make_risk
@@ -93,7 +93,7 @@ def test_controls_keep_history():
 @pytest.mark.django_db
 def test_an_over_long_reason_is_refused_before_anything_is_written():
     risk = make_risk("1")
-    with pytest.raises(ValidationError, match="100 characters"):
+    with pytest.raises(ValidationError, match=f"{REASON_MAX_LENGTH} characters"):
         services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=None,
-                             reason="x" * 101, title="Renamed")
+                             reason="x" * (REASON_MAX_LENGTH + 1), title="Renamed")
     assert Risk.objects.get().title == "Risk 1 title"
