@@ -109,3 +109,14 @@ def test_a_cycle_is_found():
 def test_no_import_cycle_among_project_modules():
     cycle = find_cycle(import_graph())
     assert cycle is None, "Import cycle: " + " -> ".join(cycle)
+
+
+def test_migrations_import_no_project_code():
+    """A migration is history: it keeps frozen copies of what it needs, so changing the
+    project's code later never changes what an old migration does."""
+    project = set(project_packages())
+    for name, path in project_modules().items():
+        if ".migrations." not in name:
+            continue
+        imported = {target.split(".")[0] for target in imported_names(path, name)}
+        assert not imported & project, f"{name} imports {sorted(imported & project)}"
