@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from risks.models import Risk
+
 
 # What a person may set on a control: the edit page, the admin and the services agree.
 CONTROL_FIELDS = (
@@ -17,6 +19,12 @@ class Lever(models.TextChoices):
     DIRECT_DELIVERY = "direct_delivery", "Direct delivery"
 
 
+class ControlQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Controls of open risks past their due date and not yet delivered."""
+        return self.filter(risk__status=Risk.Status.OPEN, due_date__lt=today).exclude(status__in=Control.FINISHED)
+
+
 class Control(models.Model):
     class Kind(models.TextChoices):
         ACTION = "action", "Control action"
@@ -27,6 +35,9 @@ class Control(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         PLANNED = "planned", "Planned"
         RETIRED = "retired", "Retired"
+
+    # There is no "complete" status: a control that is in place has been delivered.
+    FINISHED = (Status.IN_PLACE, Status.RETIRED)
 
     class Separator(models.TextChoices):
         # How the paper joins a control's name to its text; kept so a paper
@@ -53,6 +64,8 @@ class Control(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PLACE)
     position = models.PositiveSmallIntegerField("display order", default=0)
     history = HistoricalRecords()
+
+    objects = ControlQuerySet.as_manager()
 
     class Meta:
         ordering = ["risk", "kind", "position", "pk"]

@@ -11,8 +11,6 @@ from riskregister import access
 from risks.models import Review, Risk
 
 RECENT_CHANGES = 15
-# There is no "complete" status: a control that is in place has been delivered.
-FINISHED_CONTROL_STATUSES = (Control.Status.IN_PLACE, Control.Status.RETIRED)
 HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 # Landing links: (capability, URL name, link text, what it is for). A link shows when
@@ -53,13 +51,12 @@ def my_risks(user):
 
 
 def overdue_reviews(today):
-    return list(Risk.objects.open().filter(next_review__lt=today).order_by("next_review", "ref_number", "ref_suffix"))
+    return list(Risk.objects.review_overdue(today).order_by("next_review", "ref_number", "ref_suffix"))
 
 
 def overdue_controls(today):
     return list(
-        Control.objects.filter(risk__status=Risk.Status.OPEN, due_date__lt=today)
-        .exclude(status__in=FINISHED_CONTROL_STATUSES)
+        Control.objects.overdue(today)
         .select_related("risk", "owner")
         .order_by("due_date", "risk__ref_number", "risk__ref_suffix", "position")
     )
