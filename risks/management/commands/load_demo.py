@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reports.demo import load_demo_papers
 from riskregister import access
 from riskregister.roles import ensure_roles
 from risks.demo import load_register
@@ -28,10 +29,9 @@ class Command(BaseCommand):
         users = {username: self._account(username, *details[:3]) for username, details in DEMO_ACCOUNTS.items()}
         loaded = load_register(user=users["admin"])
         self.stdout.write("Loaded the September 2017 register." if loaded else "The register was already loaded.")
-        for extra_loader in self._extra_loaders():
-            message = extra_loader(user=users["admin"])
-            if message:
-                self.stdout.write(message)
+        message = load_demo_papers(user=users["admin"])
+        if message:
+            self.stdout.write(message)
         for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
             if owner_name:
                 owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
@@ -41,14 +41,6 @@ class Command(BaseCommand):
                     owner._change_reason = "Linked to the demo account"
                     owner.save()
         self.stdout.write(self.style.SUCCESS(self.accounts_text()))
-
-    def _extra_loaders(self):
-        """Loaders other apps add to the demo (the paper, for instance)."""
-        try:
-            from reports.demo import load_demo_papers
-        except ImportError:
-            return []
-        return [load_demo_papers]
 
     @staticmethod
     def _account(username, first_name, last_name, role):
