@@ -64,6 +64,7 @@ class ReasonForm(forms.ModelForm):
             expected = cleaned.get("expected_version")
             if expected is not None and current.version != expected:
                 raise ValidationError(STALE_PAGE.format(what=current._meta.verbose_name), code="conflict")
+            self.locked_version = current.version
         return cleaned
 
 
@@ -82,7 +83,8 @@ class TrackedAdmin(SimpleHistoryAdmin):
         obj._history_user = request.user
         obj._change_reason = form.cleaned_data["change_reason"]
         if hasattr(obj, "version") and change:
-            obj.version += 1
+            # From the locked row: the object may be an old revision being reverted to.
+            obj.version = getattr(form, "locked_version", obj.version) + 1
         super().save_model(request, obj, form, change)
         self._move_versions_on(parents, user=request.user, reason=obj._change_reason)
 

@@ -181,3 +181,18 @@ def test_an_admin_control_save_and_an_edit_page_save_never_deadlock():
     assert control.description == "Editor's words"  # the edit page waited for the admin, then saved
     assert risk.version == 3
     assert [r.history_change_reason for r in risk.history.all()[:2]] == ["Edit page", "Admin change"]
+
+
+@pytest.mark.django_db
+def test_reverting_to_an_old_revision_in_the_admin_moves_the_version_forward(client_for, users):
+    client = client_for("admin")
+    risk = funding()
+    oldest = risk.history.order_by("history_id").first()
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"],
+                         reason="SMT rename", title="Funding renamed")
+    version = Risk.objects.get(pk=risk.pk).version
+    url = reverse("admin:risks_risk_simple_history", args=[risk.pk, oldest.history_id])
+    response = client.post(url, open_admin_page(client, url, change_reason="Back to the original"))
+    assert response.status_code == 302, response.text[:2000]
+    reverted = Risk.objects.get(pk=risk.pk)
+    assert reverted.title == "Adequate funding" and reverted.version == version + 1
