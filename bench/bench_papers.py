@@ -46,33 +46,9 @@ def setup_django(database_path):
     call_command("migrate", verbosity=0)
 
 
-def stand_in_register(count, *, user):
-    """Only when generate_register is missing: `count` risks with 2 owners, a review and 4 controls each."""
-    from controls.models import Control
-    from risks import services
-    from risks.models import Owner
-
-    owners = [services.save_owner(Owner(name=f"Owner {n}"), user=user, reason="Benchmark") for n in range(12)]
-    for number in range(1, count + 1):
-        risk = services.create_risk(
-            user=user, reason="Benchmark", owners=[owners[number % 12], owners[(number + 5) % 12]],
-            ref=str(number), title=f"Benchmark risk {number}",
-            description="Failure to keep the benchmark register realistic in length and shape, " * 2,
-            inherent_likelihood=5, inherent_impact=4, current_likelihood=3, current_impact=4,
-            target_likelihood=2, target_impact=2,
-        )
-        services.record_review(risk_id=risk.pk, user=user, reason="Benchmark", reviewed_on=date(2017, 9, 1),
-                               trend="no_change", likelihood=3, impact=4, commentary="Reviewed at the SMT meeting. " * 3)
-        for position in range(4):
-            services.save_tracked(Control(
-                risk=risk, name=f"Control {position}", description="A control action described in a sentence or two, " * 3,
-                owner=owners[position], lever="oversight", due_date=date(2017, 12, 1), position=position,
-            ), user=user, reason="Benchmark")
-
-
 def prepare(case):
     from django.contrib.auth import get_user_model
-    from django.core.management import CommandError, call_command
+    from django.core.management import call_command
 
     from reports import services
     from reports.models import Paper
@@ -85,13 +61,7 @@ def prepare(case):
 
     ensure_roles()
     user = get_user_model().objects.filter(is_superuser=True).first()
-    try:
-        call_command("generate_register", risks=200, stdout=io.StringIO())
-    except CommandError as error:
-        if "Unknown command" not in str(error):
-            raise
-        print("(generate_register is not installed: using this script's own stand-in register)", file=sys.stderr)
-        stand_in_register(200, user=user)
+    call_command("generate_register", risks=200, stdout=io.StringIO())
     paper = Paper.objects.order_by("-meeting_date").first()
     if paper is None:
         paper = services.create_paper(user=user, reason="Benchmark", meeting_date=date.today(), title="Benchmark paper")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from controls.models import Control
+from controls.models import CONTROL_FIELDS, Control
 from riskregister.forms import SpecificMessagesMixin
 from risks.models import Owner
 
@@ -15,7 +15,7 @@ class ControlForm(SpecificMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = Control
-        fields = ("kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position")
+        fields = CONTROL_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -2,6 +2,14 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from risks.models import Risk
+
+
+# What a person may set on a control: the edit page, the admin and the services agree.
+CONTROL_FIELDS = (
+    "kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position",
+)
+
 
 class Lever(models.TextChoices):
     """The three ways the organisation can act on a risk (governance model)."""
@@ -9,6 +17,12 @@ class Lever(models.TextChoices):
     OVERSIGHT = "oversight", "Oversight"
     CONVENING = "convening", "Convening partners"
     DIRECT_DELIVERY = "direct_delivery", "Direct delivery"
+
+
+class ControlQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Controls of open risks past their due date and not yet delivered."""
+        return self.filter(risk__status=Risk.Status.OPEN, due_date__lt=today).exclude(status__in=Control.FINISHED)
 
 
 class Control(models.Model):
@@ -21,6 +35,9 @@ class Control(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         PLANNED = "planned", "Planned"
         RETIRED = "retired", "Retired"
+
+    # There is no "complete" status: a control that is in place has been delivered.
+    FINISHED = (Status.IN_PLACE, Status.RETIRED)
 
     class Separator(models.TextChoices):
         # How the paper joins a control's name to its text; kept so a paper
@@ -47,6 +64,8 @@ class Control(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PLACE)
     position = models.PositiveSmallIntegerField("display order", default=0)
     history = HistoricalRecords()
+
+    objects = ControlQuerySet.as_manager()
 
     class Meta:
         ordering = ["risk", "kind", "position", "pk"]

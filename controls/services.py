@@ -3,12 +3,8 @@ risks.services.edit_risk), so the risk's version covers its controls too."""
 
 from django.core.exceptions import ValidationError
 
-from controls.models import Control
+from controls.models import CONTROL_FIELDS, Control
 from riskregister.tracking import delete_tracked, save_tracked
-
-CONTROL_FIELDS = (
-    "kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position",
-)
 
 
 def apply_control_changes(risk, changes, *, user, reason):

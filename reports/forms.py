@@ -3,6 +3,7 @@ from django import forms
 from reports.models import Paper, not_open_at_meeting
 from reports.services import FRAME_FIELDS
 from riskregister.forms import SpecificMessagesMixin
+from riskregister.tracking import REASON_MAX_LENGTH
 
 TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdependencies": 3, "legal": 3}
 
@@ -10,7 +11,7 @@ TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdepende
 class ReasonField(forms.CharField):
     def __init__(self, initial):
         super().__init__(
-            label="Reason for the change", max_length=250, initial=initial,
+            label="Reason for the change", max_length=REASON_MAX_LENGTH, initial=initial,
             help_text="Kept with the paper's history.",
             error_messages={"required": "Give a reason for the change."},
         )

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,17 +16,8 @@ from risks.models import Risk
 from riskregister.tracking import ConflictError
 
 
-def require_reader(user):
-    """Authors compose papers; SMT editors may read drafts (and their restricted pack)."""
-    if not (access.can(user, "compose_papers") or access.can(user, "view_restricted")):
-        raise PermissionDenied
-
-
-def get_paper_for_user(user, pk, *, capability=None):
-    if capability is None:
-        require_reader(user)
-    else:
-        access.require(user, capability)
+def get_paper_for_user(user, pk, *, capability="read_drafts"):
+    access.require(user, capability)
     return get_object_or_404(Paper, pk=pk)
 
 
@@ -37,7 +28,7 @@ def _apply_errors(form, error):
 
 @require_safe
 def paper_list(request):
-    require_reader(request.user)
+    access.require(request.user, "read_drafts")
     papers = list(Paper.objects.annotate(published_version=Max("publications__version")).order_by("-meeting_date"))
     return render(request, "reports/list.html", {"papers": papers})
 

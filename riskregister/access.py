@@ -15,6 +15,8 @@ ROLES = (SMT_EDITOR, REPORT_AUTHOR, PANEL_MEMBER)
 CAPABILITIES = {
     "view_register": "risks.view_risk",
     "edit_register": "risks.change_risk",
+    # Draft papers (their list and previews): authors and SMT editors, never the panel.
+    "read_drafts": "reports.view_paper",
     "compose_papers": "reports.change_paper",
     "publish_papers": "reports.publish_paper",
     "view_restricted": "reports.view_restricted_pack",

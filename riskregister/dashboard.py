@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from controls.models import Control
@@ -11,13 +11,10 @@ from riskregister import access
 from risks.models import Review, Risk
 
 RECENT_CHANGES = 15
-# There is no "complete" status: a control that is in place has been delivered.
-FINISHED_CONTROL_STATUSES = (Control.Status.IN_PLACE, Control.Status.RETIRED)
 HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 # Landing links: (capability, URL name, link text, what it is for). A link shows when
-# the user has the capability and the URL exists, so apps merged later appear by
-# adding a row here with their URL name.
+# the user has the capability.
 LANDING_LINKS = (
     ("view_register", "risks:register", "The corporate risk register", "Every open risk, with filters, a heat map and exports."),
     ("compose_papers", "reports:list", "Quarterly papers", "Compose, preview and publish the Audit Panel paper."),
@@ -37,15 +34,11 @@ class Change:
 
 
 def landing_links(user):
-    links = []
-    for capability, url_name, text, hint in LANDING_LINKS:
-        if not access.can(user, capability):
-            continue
-        try:
-            links.append({"url": reverse(url_name), "text": text, "hint": hint})
-        except NoReverseMatch:
-            continue  # that part of the product is not installed on this build
-    return links
+    return [
+        {"url": reverse(url_name), "text": text, "hint": hint}
+        for capability, url_name, text, hint in LANDING_LINKS
+        if access.can(user, capability)
+    ]
 
 
 def my_risks(user):
@@ -53,13 +46,12 @@ def my_risks(user):
 
 
 def overdue_reviews(today):
-    return list(Risk.objects.open().filter(next_review__lt=today).order_by("next_review", "ref_number", "ref_suffix"))
+    return list(Risk.objects.review_overdue(today).order_by("next_review", "ref_number", "ref_suffix"))
 
 
 def overdue_controls(today):
     return list(
-        Control.objects.filter(risk__status=Risk.Status.OPEN, due_date__lt=today)
-        .exclude(status__in=FINISHED_CONTROL_STATUSES)
+        Control.objects.overdue(today)
         .select_related("risk", "owner")
         .order_by("due_date", "risk__ref_number", "risk__ref_suffix", "position")
     )

@@ -1,7 +1,9 @@
-"""What each role may do, as model permissions, and helpers to apply it.
+"""What each role may do, as model permissions, and the helper that applies it.
 
-Data migrations create the groups; `ensure_roles()` re-applies the current
-table (tests use it after a database flush; `load_demo` uses it too).
+Data migrations create the groups with the permissions of their day (each
+migration keeps its own frozen copy of what it grants); `ensure_roles()`
+re-applies this table, the current one (tests use it after a database flush;
+`load_demo` uses it too).
 """
 
 from django.apps import apps as global_apps
@@ -10,34 +12,39 @@ from django.contrib.auth.management import create_permissions
 from riskregister.access import PANEL_MEMBER, REPORT_AUTHOR, SMT_EDITOR
 
 REGISTER_MODELS = {
-    "risks": ["owner", "risk", "riskowner", "riskdependency", "review"],
-    "controls": ["control"],
+    "risks": ("owner", "risk", "riskowner", "riskdependency", "review"),
+    "controls": ("control",),
 }
 
 
 def register_perms(actions):
-    return [
+    return tuple(
         f"{app}.{action}_{model}"
         for app, models in REGISTER_MODELS.items()
         for model in models
         for action in actions
-    ]
+    )
 
 
-# Later apps append their permissions here (and grant them in a migration).
 ROLE_PERMISSIONS = {
-    SMT_EDITOR: register_perms(["view", "add", "change", "delete"]),
-    REPORT_AUTHOR: register_perms(["view"]),
-    PANEL_MEMBER: [],
+    # Keeps the register; previews papers and downloads the restricted pack.
+    SMT_EDITOR: (
+        *register_perms(["view", "add", "change", "delete"]),
+        "reports.view_paper", "reports.view_restricted_pack",
+        "publications.view_publication",
+    ),
+    # Reads the register; composes and publishes papers.
+    REPORT_AUTHOR: (
+        *register_perms(["view"]),
+        "reports.view_paper", "reports.add_paper", "reports.change_paper",
+        "reports.publish_paper", "reports.view_restricted_pack",
+        "publications.view_publication",
+    ),
+    # Reads published papers (the public pack) only.
+    PANEL_MEMBER: (
+        "publications.view_publication",
+    ),
 }
-
-# Papers (reports app): authors compose and publish; SMT editors may preview
-# and download the restricted pack.
-ROLE_PERMISSIONS[REPORT_AUTHOR] += [
-    "reports.view_paper", "reports.add_paper", "reports.change_paper",
-    "reports.publish_paper", "reports.view_restricted_pack",
-]
-ROLE_PERMISSIONS[SMT_EDITOR] += ["reports.view_paper", "reports.view_restricted_pack"]
 
 
 def grant(apps, role, permissions):
@@ -60,9 +67,3 @@ def grant(apps, role, permissions):
 def ensure_roles():
     for role, permissions in ROLE_PERMISSIONS.items():
         grant(global_apps, role, permissions)
-
-
-# Publications (publications app): every role reads published papers; who also sees
-# the restricted pack is decided by reports.view_restricted_pack above.
-for _role in (PANEL_MEMBER, SMT_EDITOR, REPORT_AUTHOR):
-    ROLE_PERMISSIONS[_role] += ["publications.view_publication"]

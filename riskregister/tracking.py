@@ -8,8 +8,10 @@ stale version is a conflict, never a silent overwrite.
 
 from django.core.exceptions import ValidationError
 
-# django-simple-history keeps a change reason in a 100-character column.
-REASON_MAX_LENGTH = 100
+# The longest reason any form or service accepts for a change. Revisions keep it
+# whole: settings.SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD makes
+# django-simple-history's reason column text instead of 100 characters.
+REASON_MAX_LENGTH = 500
 
 
 class ConflictError(Exception):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from controls.models import Control
+from controls.models import CONTROL_FIELDS, Control
 from riskregister.admin_tracking import TrackedAdmin
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 from risks.services import owner_label
@@ -21,7 +21,7 @@ class DependencyInline(admin.TabularInline):
 class ControlInline(admin.StackedInline):
     model = Control
     extra = 0
-    fields = ["kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position"]
+    fields = CONTROL_FIELDS
 
 
 @admin.register(Risk)
@@ -54,6 +54,7 @@ class OwnerAdmin(TrackedAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(TrackedAdmin):
+    version_from = "risk"
     list_display = ["risk", "reviewed_on", "trend", "likelihood", "impact", "reviewer"]
     list_filter = ["trend"]
     list_select_related = ["risk", "reviewer"]
@@ -61,11 +62,13 @@ class ReviewAdmin(TrackedAdmin):
 
 @admin.register(RiskOwner)
 class RiskOwnerAdmin(TrackedAdmin):
+    version_from = "risk"
     list_display = ["risk", "owner", "position"]
     list_select_related = ["risk", "owner"]
 
 
 @admin.register(RiskDependency)
 class RiskDependencyAdmin(TrackedAdmin):
+    version_from = "risk"
     list_display = ["risk", "depends_on", "note"]
     list_select_related = ["risk", "depends_on"]

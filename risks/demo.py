@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from controls.models import Control
+from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Owner, Risk
 
@@ -53,7 +54,7 @@ def load_register(*, user, path=REGISTER_FIXTURE):
             trend=item["trend"], likelihood=scores["current"][0], impact=scores["current"][1],
         )
         for position, control in enumerate(item["controls"]):
-            services.save_tracked(
+            save_tracked(
                 Control(
                     risk=risk, kind=control["kind"], name=control["name"],
                     separator=control["separator"], description=control["description"],

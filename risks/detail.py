@@ -2,10 +2,9 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from controls.models import Control, Lever
-from risks.models import Review, Risk, RiskDependency, band_for
+from risks.models import Review, Risk, RiskDependency, score_summary
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 480, 200, 32
 
@@ -30,12 +29,6 @@ def score_chart(reviews):
     }
 
 
-def score(likelihood, impact):
-    value = likelihood * impact
-    key, label = band_for(value)
-    return {"likelihood": likelihood, "impact": impact, "value": value, "band": key, "band_label": label}
-
-
 def risk_page_data(pk):
     risk = get_object_or_404(
         Risk.objects.with_owners().select_related("parent").prefetch_related(
@@ -58,14 +51,13 @@ def risk_page_data(pk):
          "controls": [c for c in controls if c.lever == lever]}
         for lever, label in [*Lever.choices, ("", "No lever recorded")]
     ]
-    today = timezone.localdate()
     return {
         "risk": risk,
         "owners": risk.ordered_owners(),
         "scores": [
-            ("Inherent", score(risk.inherent_likelihood, risk.inherent_impact)),
-            ("Current", score(risk.current_likelihood, risk.current_impact)),
-            ("Target", score(risk.target_likelihood, risk.target_impact)),
+            ("Inherent", score_summary(risk.inherent_likelihood, risk.inherent_impact)),
+            ("Current", score_summary(risk.current_likelihood, risk.current_impact)),
+            ("Target", score_summary(risk.target_likelihood, risk.target_impact)),
         ],
         "dynamic_risks": list(risk.dynamic_risks.all()),
         "dependencies": list(risk.dependencies.all()),
@@ -75,5 +67,5 @@ def risk_page_data(pk):
         "reviews": list(reversed(reviews)),
         "last_review": reviews[-1] if reviews else None,
         "chart": score_chart(reviews),
-        "overdue": bool(risk.next_review and risk.next_review < today and risk.is_open),
+        "overdue": risk.is_review_overdue(),
     }

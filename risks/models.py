@@ -36,6 +36,13 @@ def band_for(score):
     return settings.RISK_SCORE_BANDS[-1][1:]
 
 
+def score_summary(likelihood, impact):
+    """A score as pages and papers show it: its two parts, their product (1 to 25) and its band."""
+    score = likelihood * impact
+    key, label = band_for(score)
+    return {"likelihood": likelihood, "impact": impact, "score": score, "band": key, "band_label": label}
+
+
 class Trend(models.TextChoices):
     INCREASING = "increasing", "Increasing"
     DECREASING = "decreasing", "Decreasing"
@@ -94,6 +101,10 @@ class RiskQuerySet(models.QuerySet):
     def open_on(self, day):
         """Risks open as at `day`: raised on or before it, and not closed on or before it."""
         return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day), opened_on__lte=day)
+
+    def review_overdue(self, today):
+        """Open risks whose next review date is before `today` (the rule of Risk.is_review_overdue)."""
+        return self.open().filter(next_review__lt=today)
 
     def with_owners(self):
         return self.prefetch_related(
@@ -234,6 +245,11 @@ class Risk(models.Model):
     def is_open_on(self, day):
         """Whether the risk was open as at `day` (the rule of RiskQuerySet.open_on)."""
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
+
+    def is_review_overdue(self, today=None):
+        """Open, with its next review date before today (the rule of RiskQuerySet.review_overdue)."""
+        today = today or timezone.localdate()
+        return self.is_open and self.next_review is not None and self.next_review < today
 
     @property
     def current_score(self):

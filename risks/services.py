@@ -1,16 +1,19 @@
 """Writes to the register. Each leaves a revision with the acting user and a reason.
 
 Every write goes through save() (never queryset.update() or bulk methods), so
-django-simple-history records it.
+django-simple-history records it. Every write that touches a risk locks the
+risk's row first, so two saves never wait on each other in opposite orders.
+
+A risk's edit page saves its controls too, so this module uses controls'
+services; controls never use these (a control belongs to a risk, not the reverse).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from riskregister.tracking import (  # noqa: F401 (ConflictError: raised from here)
-    ConflictError, check_reason, delete_tracked, lock_versioned, save_tracked,
-)
+from controls.services import apply_control_changes
+from riskregister.tracking import check_reason, delete_tracked, lock_versioned, save_tracked
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 
 RISK_EDITABLE_FIELDS = (
@@ -127,6 +130,7 @@ def record_review(*, risk_id, user, reason, reviewed_on, trend, likelihood, impa
 
 @transaction.atomic
 def add_dependency(*, risk, depends_on, note="", user, reason):
+    lock_risk(risk.pk, None)
     dependency = RiskDependency(risk=risk, depends_on=depends_on, note=note)
     return save_tracked(dependency, user=user, reason=reason)
 
@@ -151,8 +155,6 @@ def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, c
     The risk's version moves on with every save, controls included, so a stale
     form is a conflict even when only the controls changed meanwhile.
     """
-    from controls.services import apply_control_changes
-
     check_reason(reason)
     risk = lock_risk(risk_id, expected_version)
     # Controls first, so the risk's revision (and its new version) closes the save.

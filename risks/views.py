@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -144,12 +145,10 @@ def create(request):
     })
 
 
-def _save_reason_form(request, risk, form, save):
-    """Call save(version, reason) for a valid version-and-reason form.
-
-    Returns True once saved, the 409 conflict page if the risk moved on, or
-    False with the service's objections added to the form.
-    """
+def _save_reason_form(request, risk, form, save, *, page, done, done_url):
+    """The response to a valid version-and-reason form: call save(version, reason), then
+    go to `done_url` with the message `done`; or the 409 conflict page if the risk moved
+    on; or `page()` with the service's objections added to the form."""
     try:
         save(form.cleaned_data["version"], form.cleaned_data["reason"])
     except ConflictError as conflict:
@@ -158,23 +157,26 @@ def _save_reason_form(request, risk, form, save):
                          "risks/_reason_form.html", {"form": fresh, "action": request.path})
     except ValidationError as error:
         _add_errors(error, {}, form)
-        return False
-    return True
+        return page()
+    messages.success(request, done)
+    return redirect(done_url)
 
 
 def _status_change(request, pk, *, form_class, service, template, done):
     risk = get_risk_for_user(request.user, pk, edit=True)
     data = request.POST if request.method == "POST" else None
     form = form_class(data, initial={"version": risk.version})
+
+    def page():
+        return render(request, template, {"risk": risk, "form": form, "action": request.path})
+
     if data is not None and form.is_valid():
-        outcome = _save_reason_form(request, risk, form, lambda version, reason: service(
-            risk_id=risk.pk, expected_version=version, user=request.user, reason=reason))
-        if outcome is True:
-            messages.success(request, done.format(ref=risk.ref))
-            return redirect("risks:detail", pk=risk.pk)
-        if outcome:
-            return outcome
-    return render(request, template, {"risk": risk, "form": form, "action": request.path})
+        return _save_reason_form(
+            request, risk, form, lambda version, reason: service(
+                risk_id=risk.pk, expected_version=version, user=request.user, reason=reason),
+            page=page, done=done.format(ref=risk.ref), done_url=reverse("risks:detail", args=[risk.pk]),
+        )
+    return page()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -234,24 +236,28 @@ def restore(request, pk, history_id):
     revision = get_object_or_404(risk.history.select_related("history_user"), history_id=history_id)
     data = request.POST if request.method == "POST" else None
     form = RestoreForm(data, initial={"version": risk.version, "revision": history_id})
+
+    def page():
+        editable = [(key, label) for key, label in RISK_FIELDS
+                    if key.removesuffix("_id") in services.RISK_EDITABLE_FIELDS]
+        names = {("parent_id", parent.pk): f"Risk {parent.ref}: {parent.title}"
+                 for parent in Risk.objects.filter(pk__in=[risk.parent_id, revision.parent_id])}
+        current = {key: as_text(key, getattr(risk, key), names) for key, _ in editable}
+        restored = {key: as_text(key, getattr(revision, key), names) for key, _ in editable}
+        return render(request, "risks/restore.html", {
+            "risk": risk, "revision": revision, "form": form, "action": request.path,
+            "changes": field_changes(editable, current, restored),
+        })
+
     if data is not None and form.is_valid():
         if form.cleaned_data["revision"] != history_id:
             form.add_error(None, "This form was changed: restore the revision named in the page address.")
         else:
-            outcome = _save_reason_form(request, risk, form, lambda version, reason: services.restore_risk_revision(
-                risk_id=risk.pk, history_id=history_id, expected_version=version, user=request.user, reason=reason))
-            if outcome is True:
-                messages.success(request, "The revision was restored as a new revision.")
-                return redirect("risks:history", pk=risk.pk)
-            if outcome:
-                return outcome
-    editable = [(key, label) for key, label in RISK_FIELDS
-                if key.removesuffix("_id") in services.RISK_EDITABLE_FIELDS]
-    names = {("parent_id", parent.pk): f"Risk {parent.ref}: {parent.title}"
-             for parent in Risk.objects.filter(pk__in=[risk.parent_id, revision.parent_id])}
-    current = {key: as_text(key, getattr(risk, key), names) for key, _ in editable}
-    restored = {key: as_text(key, getattr(revision, key), names) for key, _ in editable}
-    return render(request, "risks/restore.html", {
-        "risk": risk, "revision": revision, "form": form, "action": request.path,
-        "changes": field_changes(editable, current, restored),
-    })
+            return _save_reason_form(
+                request, risk, form, lambda version, reason: services.restore_risk_revision(
+                    risk_id=risk.pk, history_id=history_id, expected_version=version, user=request.user,
+                    reason=reason),
+                page=page, done="The revision was restored as a new revision.",
+                done_url=reverse("risks:history", args=[risk.pk]),
+            )
+    return page()

@@ -109,7 +109,7 @@ def admin_risk_post(risk, **changes):
         "summary_statement": "", "status": "open", "closed_reason": "", "parent": "", "partner_ref": "",
         "inherent_likelihood": 4, "inherent_impact": 4, "current_likelihood": 3, "current_impact": 3,
         "target_likelihood": 2, "target_impact": 2, "next_review": "", "opened_on": "2017-04-01",
-        "closed_on": "", "change_reason": "Admin edit",
+        "closed_on": "", "change_reason": "Admin edit", "expected_version": risk.version,
     }
     for prefix in ("ownerships", "dependencies", "controls"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports import publishing
+from publications import publishing
 from reports.models import Paper
 from risks import services
 from risks.models import Risk
@@ -104,7 +104,7 @@ def test_published_pages(client_for, users):
     client = client_for("panel")
     assert_sound(client.get(reverse("published:overview")), "published papers")
     assert_sound(client.get(reverse("published:version", args=[paper.pk, publication.version])), "published paper")
-    stored = client.get(reverse("published:html", args=[paper.pk, publication.version]))
+    stored = client.get(reverse("published:file", args=[paper.pk, publication.version, "html"]))
     assert_sound(stored, "stored paper HTML")
 
 
@@ -138,7 +138,7 @@ def test_the_paper_has_a_skip_link_and_banner_and_footer_landmarks(client_for, u
     client = client_for("author")
     assert_paper_landmarks(client.get(reverse("reports:preview", args=[paper.pk])).text, "preview")
     publication = publishing.publish_paper(paper_id=paper.pk, user=users["author"])
-    stored = client_for("panel").get(reverse("published:html", args=[paper.pk, publication.version]))
+    stored = client_for("panel").get(reverse("published:file", args=[paper.pk, publication.version, "html"]))
     assert_paper_landmarks(b"".join(stored.streaming_content).decode() if stored.streaming else stored.text, "stored HTML")
 
 

@@ -5,6 +5,7 @@ from django.db import close_old_connections, connection
 from django.urls import reverse
 
 from controls.models import Control
+from riskregister.tracking import ConflictError
 from risks import services
 from risks.models import Owner, Risk
 from tests.edit_helpers import edit_data, form_values
@@ -81,7 +82,7 @@ def _race(risk_id, version, threads=8):
             services.update_risk(risk_id=risk_id, expected_version=version, user=None,
                                  reason=f"Racer {number}", title=f"Title {number}")
             outcomes.append("saved")
-        except services.ConflictError:
+        except ConflictError:
             outcomes.append("conflict")
         finally:
             connection.close()

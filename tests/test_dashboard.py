@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from controls.models import Control
 from riskregister.access import SMT_EDITOR
+from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Owner, Risk
 from tests.factories import make_risk
@@ -83,7 +84,7 @@ def test_overdue_control_actions_exclude_finished_and_future_ones(client_for, us
     today = timezone.localdate()
     risk = Risk.objects.get(ref="1")
     def control(description, status, due):
-        return services.save_tracked(Control(risk=risk, description=description, status=status, due_date=due),
+        return save_tracked(Control(risk=risk, description=description, status=status, due_date=due),
                                      user=users["smt"], reason="Test control")
     late = control("Late action", Control.Status.IN_PROGRESS, today - timedelta(days=1))
     control("Retired action", Control.Status.RETIRED, today - timedelta(days=1))
@@ -131,7 +132,7 @@ def test_dashboard_query_count_does_not_grow(client_for, users, django_assert_nu
     past = timezone.localdate() - timedelta(days=3)
     for number in range(200, 220):
         risk = make_risk(str(number), user=users["admin"], owners=[owner], next_review=past)
-        services.save_tracked(Control(risk=risk, description="Late", status=Control.Status.PLANNED, due_date=past),
+        save_tracked(Control(risk=risk, description="Late", status=Control.Status.PLANNED, due_date=past),
                               user=users["admin"], reason="Test control")
     with django_assert_num_queries(len(small)):
         response = client.get(HOME)

@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from controls.models import Control
+from riskregister.tracking import REASON_MAX_LENGTH
 from risks import services
 from risks.models import Owner, Risk
 from tests.edit_helpers import edit_data
@@ -94,7 +95,7 @@ def test_edit_wrong_method_is_405(client_for):
     ("controls-0-lever", "bribery", "Select a valid choice"),
     ("controls-0-description", "", "Enter the description."),
     ("change-reason", "", "Enter the reason for the change."),
-    ("change-reason", "r" * 101, "at most 100 characters"),
+    ("change-reason", "r" * (REASON_MAX_LENGTH + 1), f"at most {REASON_MAX_LENGTH} characters"),
     ("change-version", "abc", "Enter a whole number"),
     ("risk-ref", "2a", "Another open risk already has this ref"),
 ])

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from controls.models import Control
+from riskregister.tracking import REASON_MAX_LENGTH, ConflictError, save_tracked
 from risks import services
 from risks.models import Risk
 from tests.factories import make_owner, make_risk
@@ -60,7 +61,7 @@ def test_owner_changes_appear_in_the_risks_history(django_user_model):
 def test_a_stale_version_is_a_conflict_and_writes_nothing():
     risk = make_risk("1")
     services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=None, reason="First", title="One")
-    with pytest.raises(services.ConflictError) as conflict:
+    with pytest.raises(ConflictError) as conflict:
         services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=None, reason="Second", title="Two")
     assert conflict.value.current.title == "One"
     assert Risk.objects.get().title == "One"
@@ -86,16 +87,16 @@ def test_recording_a_review_sets_current_scores_and_trend(django_user_model):
 @pytest.mark.django_db
 def test_controls_keep_history():
     risk = make_risk("1")
-    control = services.save_tracked(Control(risk=risk, description="Plan"), user=None, reason="Added")
+    control = save_tracked(Control(risk=risk, description="Plan"), user=None, reason="Added")
     control.description = "Better plan"
-    services.save_tracked(control, user=None, reason="Reworded")
+    save_tracked(control, user=None, reason="Reworded")
     assert [h.history_change_reason for h in control.history.all()] == ["Reworded", "Added"]
 
 
 @pytest.mark.django_db
 def test_an_over_long_reason_is_refused_before_anything_is_written():
     risk = make_risk("1")
-    with pytest.raises(ValidationError, match="100 characters"):
+    with pytest.raises(ValidationError, match=f"{REASON_MAX_LENGTH} characters"):
         services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=None,
-                             reason="x" * 101, title="Renamed")
+                             reason="x" * (REASON_MAX_LENGTH + 1), title="Renamed")
     assert Risk.objects.get().title == "Risk 1 title"

@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from controls.models import Control
+from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Risk
 from tests.factories import funding
@@ -46,7 +47,7 @@ def test_history_query_count_does_not_grow_with_revisions(client_for, users):
     risk = revise(risk, users["smt"], 20)
     control = Control.objects.filter(risk=risk).first()
     control.description = "Reworded"
-    services.save_tracked(control, user=users["author"], reason="Control")
+    save_tracked(control, user=users["author"], reason="Control")
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)

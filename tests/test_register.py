@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from controls.models import Control, Lever
+from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Owner, Risk, band_for
 from tests.factories import make_risk
@@ -215,7 +216,7 @@ def grow_register(user, count):
     for number in range(100, 100 + count):
         risk = make_risk(str(number), user=user, owners=[owner])
         for position, lever in enumerate(Lever.values):
-            services.save_tracked(Control(risk=risk, description=f"Control {position}", lever=lever, position=position),
+            save_tracked(Control(risk=risk, description=f"Control {position}", lever=lever, position=position),
                                   user=user, reason="Test control")
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from controls.models import Control
+from riskregister.tracking import save_tracked
 from risks import services
 from tests.factories import funding
 
@@ -93,7 +94,7 @@ def test_query_count_does_not_grow_with_controls_and_reviews(client_for, users, 
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for number in range(10):
-        services.save_tracked(Control(risk=risk, description=f"Extra {number}", lever="oversight"),
+        save_tracked(Control(risk=risk, description=f"Extra {number}", lever="oversight"),
                               user=users["smt"], reason="More")
         services.record_review(risk_id=risk.pk, user=users["smt"], reason="Review",
                                reviewed_on=datetime.date(2018, 1, 1) + datetime.timedelta(days=number),

@@ -116,6 +116,7 @@ def test_changing_a_control_in_the_admin_makes_open_edit_forms_stale(client_for)
         "risk": control.risk_id, "kind": control.kind, "name": control.name, "separator": control.separator,
         "description": "Changed in the admin", "owner": "", "lever": control.lever, "due_date": "",
         "status": control.status, "position": control.position, "change_reason": "Admin tidy-up",
+        "expected_version": version_before,
     }
     response = client_for("admin").post(f"/admin/controls/control/{control.pk}/change/", data)
     assert response.status_code == 302

@@ -3,7 +3,7 @@ against pytest-django's live server.
 
 Add a journey: `pytestmark = BROWSER` (tests/e2e/helpers.py), take the
 `page`, `demo` and `sign_in` fixtures, and check every new page type with
-`assert_accessible(page, "name")`. See docs/notes-e2e.md.
+`assert_accessible(page, "name")`. See docs/browser-tests.md.
 """
 
 import os

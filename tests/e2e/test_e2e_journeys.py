@@ -1,7 +1,7 @@
-"""Journeys through the pages that exist today, signing in as a person does.
+"""Short journeys through the register, signing in as a person does.
 
-Later journeys (SMT edit, two editors, report author, panel) go here too:
-see docs/notes-e2e.md."""
+The longer journeys have a module each (test_e2e_journey_*.py); how they are
+built: docs/browser-tests.md."""
 
 from tests.e2e.helpers import BROWSER, assert_accessible, save_screenshot
 from tests.e2e.pages import adequate_funding
