@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_publication_roles'),
+        ('reports', '0005_publications_to_own_app'),
     ]
 
     operations = [
