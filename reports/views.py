@@ -142,7 +142,7 @@ def paper_preview_restricted(request, pk):
 def paper_file(request, pk, pack, format):
     """The draft as a file in any registered format, rendered now from the live register."""
     restricted = pack == "restricted"
-    paper = get_paper_for_user(request.user, pk, capability="view_restricted" if restricted else None)
+    paper = get_paper_for_user(request.user, pk, capability="view_restricted" if restricted else "read_drafts")
     fmt = FORMATS.get(format)
     if fmt is None:
         raise Http404("No such format.")

@@ -31,6 +31,7 @@ PUBLIC = "public"  # anonymous, with PUBLISHED_PAPERS_PUBLIC on
 # name (or route, for unnamed patterns) -> answers for (anonymous, panel, smt, author, admin)
 EXPECTED = {
     "home": (LOGIN, 200, 200, 200, 200),
+    "healthz": (200, 200, 200, 200, 200),  # for load balancers: says only which check fails
     "login": (200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "logout": (LOGIN, 405, 405, 405, 405),  # sign out is a POST
     "password_change": (LOGIN, 200, 200, 200, 200),
@@ -251,7 +252,7 @@ def test_every_url_for_every_role(world, client, settings):
 
 # What a panel member may open at all: published public packs, and their own account pages.
 PANEL_MAY_READ = {
-    "home", "password_change", "password_change_done", "admin:login",
+    "home", "healthz", "password_change", "password_change_done", "admin:login",
     "published:overview", "published:current", "published:version", "published:file",
 }
 

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_a_review_is_overdue_once_its_date_has_passed_on_an_open_risk():
     today = timezone.localdate()
     risks = {
-        "past": make_risk("1", next_review=today - timedelta(days=1)),
-        "today": make_risk("2", next_review=today),
-        "future": make_risk("3", next_review=today + timedelta(days=1)),
-        "unset": make_risk("4"),
-        "closed": make_risk("5", next_review=today - timedelta(days=1)),
+        "past": make_risk("101", next_review=today - timedelta(days=1)),
+        "today": make_risk("102", next_review=today),
+        "future": make_risk("103", next_review=today + timedelta(days=1)),
+        "unset": make_risk("104"),
+        "closed": make_risk("105", next_review=today - timedelta(days=1)),
     }
     closed = risks["closed"]
     services.close_risk(risk_id=closed.pk, expected_version=closed.version, user=None, reason="Gone")
@@ -35,12 +35,12 @@ def test_a_review_is_overdue_once_its_date_has_passed_on_an_open_risk():
 
 def test_a_control_is_overdue_past_its_due_date_until_delivered():
     today = timezone.localdate()
-    risk = make_risk("1")
+    risk = make_risk("106")
     late = {status: save_tracked(Control(risk=risk, description=status, status=status, due_date=today - timedelta(days=1)),
                                  user=None, reason="Test") for status in Control.Status.values}
     on_time = save_tracked(Control(risk=risk, description="On time", status="planned", due_date=today),
                            user=None, reason="Test")
-    overdue = set(Control.objects.overdue(today))
+    overdue = set(Control.objects.overdue(today).filter(risk=risk))
     assert overdue == {late["planned"], late["in_progress"]}
     assert on_time not in overdue
 
