@@ -104,6 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Posts larger than the largest real form are refused with the site's page
+# (riskregister.errors.bad_request). The largest body is the paper's edit page:
+# 13 narrative fields of up to 20,000 characters, each percent-encoded UTF-8 of
+# up to 12 bytes, about 3.1 MB. The most fields are on a risk's edit page at its
+# formsets' absolute maximum (80 controls, 20 owners): under 1,000, Django's
+# default (tests/test_oversized_posts.py checks both).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -15,3 +15,6 @@ urlpatterns = [
     path("papers/", include("reports.urls")),
     path("published/", include("reports.publication_urls")),
 ]
+
+# Oversized or malformed posts get the site's page (413 or 400), not Django's bare one.
+handler400 = "riskregister.errors.bad_request"
