@@ -138,6 +138,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Lock the account, not the address: staff share one office address, and
 # locking it would lock everyone out (hence axes.W006 is silenced).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# HSTS preload is opt-in (SECURE_HSTS_PRELOAD=1, below), so Django's advice to turn it on is silenced.
+SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Idle sessions end: each request pushes the expiry forward.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
@@ -162,7 +164,8 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Preload is a commitment browsers keep for months after it is dropped: opt in only.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None

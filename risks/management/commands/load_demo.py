@@ -1,73 +1,47 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from riskregister import access
-from riskregister.roles import ensure_roles
-from risks.demo import load_register
-from risks.models import Owner
+from risks.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
 
-DEMO_PASSWORD = "register-demo-2017"
-
-# username -> (first name, last name, role group or None for the superuser, owner it acts as)
-DEMO_ACCOUNTS = {
-    "smt": ("Siobhan", "Peters", access.SMT_EDITOR, "Siobhan Peters"),
-    "author": ("Gemma", "Deadman", access.REPORT_AUTHOR, None),
-    "panel": ("Panel", "Member", access.PANEL_MEMBER, None),
-    "admin": ("Site", "Administrator", None, None),
-}
+__all__ = ["DEMO_PASSWORD", "Command"]
 
 
 class Command(BaseCommand):
-    help = "Load the September 2017 register and paper, and create the demo accounts. Safe to run twice."
+    help = (
+        "Load the September 2017 register and paper, and create the demo accounts (one a superuser). "
+        "Safe to run twice. With DEBUG off (a production database) it refuses unless given "
+        "--allow-demo-accounts, and then gives each new account a random password, printed once."
+    )
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        ensure_roles()
-        users = {username: self._account(username, *details[:3]) for username, details in DEMO_ACCOUNTS.items()}
-        loaded = load_register(user=users["admin"])
-        self.stdout.write("Loaded the September 2017 register." if loaded else "The register was already loaded.")
-        for extra_loader in self._extra_loaders():
-            message = extra_loader(user=users["admin"])
-            if message:
-                self.stdout.write(message)
-        for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
-            if owner_name:
-                owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
-                if owner is not None:
-                    owner.user = users[username]
-                    owner._history_user = users["admin"]
-                    owner._change_reason = "Linked to the demo account"
-                    owner.save()
-        self.stdout.write(self.style.SUCCESS(self.accounts_text()))
-
-    def _extra_loaders(self):
-        """Loaders other apps add to the demo (the paper, for instance)."""
-        try:
-            from reports.demo import load_demo_papers
-        except ImportError:
-            return []
-        return [load_demo_papers]
-
-    @staticmethod
-    def _account(username, first_name, last_name, role):
-        User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first_name, "last_name": last_name}
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-demo-accounts", action="store_true",
+            help="With DEBUG off: create the demo accounts anyway, each with a random password printed once.",
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            if role is None:
-                user.is_staff = user.is_superuser = True
-            user.save()
-        if role is not None:
-            user.groups.add(Group.objects.get(name=role))
-        return user
+
+    def handle(self, *args, allow_demo_accounts=False, **options):
+        if not settings.DEBUG and not allow_demo_accounts:
+            raise CommandError(
+                "DEBUG is off, so this may be a production database: load_demo would create a superuser "
+                "and three other demo accounts. Run it again with --allow-demo-accounts to create them "
+                "with random passwords (printed once), or with DEBUG=1 on a development database."
+            )
+        messages, passwords = load_demo_data(password=DEMO_PASSWORD if settings.DEBUG else None)
+        for message in messages:
+            self.stdout.write(message)
+        self.stdout.write(self.style.SUCCESS(self.accounts_text(passwords)))
 
     @staticmethod
-    def accounts_text():
-        lines = ["Demo accounts (password for each: %s):" % DEMO_PASSWORD]
+    def accounts_text(passwords):
+        if settings.DEBUG:
+            lines = [f"Demo accounts (password for each: {DEMO_PASSWORD}):"]
+        else:
+            lines = ["Demo accounts (each new one has its own random password, shown only now):"]
         for username, (_, _, role, _) in DEMO_ACCOUNTS.items():
-            lines.append(f"  {username:<7} {role or 'Administrator (superuser)'}")
+            given = passwords.get(username)
+            if settings.DEBUG or given is None:
+                note = "" if given is not None or settings.DEBUG else "  (already existed: password unchanged)"
+                lines.append(f"  {username:<7} {role or 'Administrator (superuser)'}{note}")
+            else:
+                lines.append(f"  {username:<7} {role or 'Administrator (superuser)'}  password: {given}")
         return "\n".join(lines)
