@@ -3,7 +3,9 @@
 # PostgreSQL text cannot hold NUL: a header carrying one would make every write
 # that records it (django-axes' sign-in attempts, for one) fail with a 500.
 NOT_STORABLE = "\x00"
-REPLACEMENT = "\ufffd"
+# Visible text, as django-axes writes a NUL in the form data it records, and
+# Latin-1, because Django re-reads some headers (Cookie) from WSGI as Latin-1.
+REPLACEMENT = "0x00"
 HEADER_KEYS = ("HTTP_", "REMOTE_")
 
 
@@ -12,12 +14,12 @@ def storable(value):
 
 
 class StorableRequestMetaMiddleware:
-    """Replaces NUL in the request's headers (and client address) with U+FFFD.
+    """Replaces NUL in the request's headers (and client address) with "0x00".
 
     Runs first, so sign-in still counts (and logs) an attempt whose User-Agent,
     Accept or forwarded address holds a NUL. Submitted fields are not changed
-    here: forms refuse a NUL with a message (riskregister.forms). The query
-    string and path are left too: Django re-reads them as Latin-1.
+    here, nor the query string: forms refuse a NUL with a message
+    (riskregister.forms.SpecificMessagesMixin, Django's own for the admin).
     """
 
     def __init__(self, get_response):

@@ -70,3 +70,12 @@ def test_a_nul_in_a_search_is_refused_not_a_500(client_for):
         assert response.status_code in (200, 400), url
         if response.status_code == 400:
             assert "null character" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", [f"sessionid=abcdefgh{NUL}ijklmnop", f"csrftoken=abc{NUL}def"])
+def test_a_nul_in_a_cookie_is_not_a_500(client, demo, cookie):
+    response = client.get(reverse("home"), headers={"Cookie": cookie})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.post(reverse("login"), {"username": "smt", "password": "wrong"}, headers={"Cookie": cookie})
+    assert response.status_code in (200, 403)
