@@ -59,7 +59,7 @@ def stand_in_register(count, *, user):
             ref=str(number), title=f"Benchmark risk {number}",
             description="Failure to keep the benchmark register realistic in length and shape, " * 2,
             inherent_likelihood=5, inherent_impact=4, current_likelihood=3, current_impact=4,
-            target_likelihood=2, target_impact=2,
+            target_likelihood=2, target_impact=2, opened_on=date(2017, 4, 1),
         )
         services.record_review(risk_id=risk.pk, user=user, reason="Benchmark", reviewed_on=date(2017, 9, 1),
                                trend="no_change", likelihood=3, impact=4, commentary="Reviewed at the SMT meeting. " * 3)

@@ -56,7 +56,6 @@ class RiskForm(SpecificMessagesMixin, forms.ModelForm):
         for name, field in self.fields.items():
             if name.endswith(("_likelihood", "_impact")):
                 field.widget.attrs.update({"min": 1, "max": 5})
-                field.error_messages.update(SCORE_ERRORS)
 
     def clean_opened_on(self):
         opened_on = self.cleaned_data["opened_on"]

@@ -12,14 +12,31 @@ from riskregister.dates import implausible_dates
 
 REF_PATTERN = re.compile(r"^(?P<number>[1-9][0-9]{0,3})(?P<suffix>[a-z]?)$")
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-# What a form says for a score out of range (Django's own would say "greater than or equal to 0").
+# What a form says for a score out of range.
 SCORE_MESSAGE = "Enter a score from 1 to 5."
 # A review's commentary, with the reason for an unexpected trend appended, is stored in one column.
 COMMENTARY_MAX_LENGTH = 4000
 
 
+class ScoreField(models.PositiveSmallIntegerField):
+    """A score from 1 to 5. Its form field (the site's and the admin's) says
+    "Enter a score from 1 to 5." rather than Django's "greater than or equal to 0"."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{
+            "min_value": 1, "max_value": 5,
+            "error_messages": {"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE},
+            **kwargs,
+        })
+
+    def deconstruct(self):
+        # Stored as a plain PositiveSmallIntegerField: only the form differs, so no migration.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
+
+
 def score_field(verbose_name):
-    return models.PositiveSmallIntegerField(
+    return ScoreField(
         verbose_name,
         validators=SCORE_VALIDATORS,
         help_text="From 1 (lowest) to 5 (highest).",

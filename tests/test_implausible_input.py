@@ -133,6 +133,10 @@ def test_a_score_out_of_range_says_1_to_5(client_for, value):
     assert "greater than or equal to" not in response.text and "less than or equal to" not in response.text
     response = client_for("smt").post(reverse("risks:create"), new_risk_data(**{"risk-target_impact": value}))
     assert "Enter a score from 1 to 5." in response.text and "greater than or equal to" not in response.text
+    risk = funding()
+    response = client_for("admin").post(reverse("admin:risks_risk_change", args=[risk.pk]),
+                                        admin_risk_post(risk, current_likelihood=value))
+    assert "Enter a score from 1 to 5." in response.text and "greater than or equal to" not in response.text
 
 
 def test_commentary_and_trend_reason_together_are_kept_to_the_limit(client_for):
