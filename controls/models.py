@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from riskregister.dates import implausible_dates
 from risks.models import Risk
 
 
@@ -83,6 +85,12 @@ class Control(models.Model):
 
     def __str__(self):
         return self.name or self.description[:60]
+
+    def clean(self):
+        super().clean()
+        errors = implausible_dates(self, ("due_date",))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def text(self):

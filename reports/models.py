@@ -6,6 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reports.markup import NarrativeError, check_plain_text, parse
+from riskregister.dates import implausible_dates
 
 PLAIN_TEXT_HINT = (
     "Plain text. Leave a blank line between paragraphs. Write **words** for bold, "
@@ -93,7 +94,7 @@ class Paper(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = implausible_dates(self, ("meeting_date",))
         for name in self.NARRATIVE_FIELDS:
             try:
                 text = getattr(self, name)

@@ -1,14 +1,20 @@
 """Loads the September 2017 register (fixtures/register_2017_09.json) through the
-services, so every object starts with a revision that says where it came from."""
+services, so every object starts with a revision that says where it came from,
+and the demo accounts (`load_demo_data`, which the `load_demo` command calls)."""
 
 import json
+import secrets
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from controls.models import Control
+from riskregister import access
+from riskregister.roles import ensure_roles
 from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Owner, Risk
@@ -73,3 +79,69 @@ def load_register(*, user, path=REGISTER_FIXTURE):
                 note=dependency["note"], user=user, reason=REASON,
             )
     return True
+
+
+# The documented password of the demo accounts, for development (DEBUG on) only.
+DEMO_PASSWORD = "register-demo-2017"
+
+# username -> (first name, last name, role group or None for the superuser, owner it acts as)
+DEMO_ACCOUNTS = {
+    "smt": ("Siobhan", "Peters", access.SMT_EDITOR, "Siobhan Peters"),
+    "author": ("Gemma", "Deadman", access.REPORT_AUTHOR, None),
+    "panel": ("Panel", "Member", access.PANEL_MEMBER, None),
+    "admin": ("Site", "Administrator", None, None),
+}
+
+
+def random_password():
+    return secrets.token_urlsafe(18)
+
+
+def _account(username, first_name, last_name, role, password):
+    """The demo account, created with `password` (or a random one if None).
+    Returns (user, the password set, or None if the account already existed)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    given = None
+    if created:
+        given = password if password is not None else random_password()
+        user.set_password(given)
+        if role is None:
+            user.is_staff = user.is_superuser = True
+        user.save()
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user, given
+
+
+def _extra_loaders():
+    """What other apps add to the demo: the September 2017 paper."""
+    from reports.demo import load_demo_papers  # reports builds on risks: imported when loading
+
+    return [load_demo_papers]
+
+
+@transaction.atomic
+def load_demo_data(*, password=DEMO_PASSWORD):
+    """The roles, the demo accounts, the September 2017 register and paper. Safe to run twice.
+
+    New accounts get `password`, or each a random one when it is None.
+    Returns (messages, {username: password set, or None for an existing account}).
+    """
+    ensure_roles()
+    accounts = {username: _account(username, *details[:3], password) for username, details in DEMO_ACCOUNTS.items()}
+    users = {username: user for username, (user, _) in accounts.items()}
+    loaded = load_register(user=users["admin"])
+    messages = ["Loaded the September 2017 register." if loaded else "The register was already loaded."]
+    for extra_loader in _extra_loaders():
+        message = extra_loader(user=users["admin"])
+        if message:
+            messages.append(message)
+    for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
+        if owner_name:
+            owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
+            if owner is not None:
+                owner.user = users[username]
+                services.save_owner(owner, user=users["admin"], reason="Linked to the demo account")
+    return messages, {username: given for username, (_, given) in accounts.items()}

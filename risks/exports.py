@@ -3,6 +3,7 @@ render(risks) -> (filename, content type, bytes)."""
 
 import csv
 import io
+import re
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -24,11 +25,16 @@ COLUMNS = (
 # A spreadsheet treats a cell starting with one of these as a formula (tab and
 # carriage return can hide one); a leading apostrophe makes it plain text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet may split a cell at any of these (a semicolon in many locales,
+# a tab or a pipe when pasted), making what follows the start of a new cell.
+SEPARATORS = ",;\t\r\n|"
+FORMULA_LEAD = re.compile(f"(^|[{re.escape(SEPARATORS)}])(?=[{re.escape(''.join(FORMULA_STARTS))}])")
 
 
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Text with an apostrophe before every formula lead at its start or after a separator."""
+    if isinstance(value, str):
+        return FORMULA_LEAD.sub(r"\1'", value)
     return value
 
 
@@ -43,7 +49,8 @@ def filename(extension):
 
 def render_csv(risks):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every cell quoted, so no reader splits one at a separator inside it.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow([heading for heading, _ in COLUMNS])
     writer.writerows(rows(risks))
     # The byte-order mark lets Excel read the file as UTF-8 (owners' names, dashes).

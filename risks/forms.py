@@ -5,9 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from riskregister.forms import SpecificMessagesMixin
-from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
+from risks.models import COMMENTARY_MAX_LENGTH, SCORE_MESSAGE, SCORE_VALIDATORS, Owner, Risk, Trend
 from riskregister.tracking import REASON_MAX_LENGTH
 from risks.services import RISK_EDITABLE_FIELDS
+
+SCORE_ERRORS = {"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE}
+
+
+def score_form_field(label):
+    return forms.IntegerField(label=label, validators=SCORE_VALIDATORS, min_value=1, max_value=5,
+                              error_messages=SCORE_ERRORS, help_text="From 1 (lowest) to 5 (highest).")
 
 
 class ChangeForm(SpecificMessagesMixin, forms.Form):
@@ -143,12 +150,11 @@ def suggested_trend(previous_score, new_score):
 class ReviewForm(SpecificMessagesMixin, forms.Form):
     reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text="For example, 2017-09-05.")
-    likelihood = forms.IntegerField(label="Current likelihood", validators=SCORE_VALIDATORS,
-                                    min_value=1, max_value=5, help_text="From 1 (lowest) to 5 (highest).")
-    impact = forms.IntegerField(label="Current impact", validators=SCORE_VALIDATORS,
-                                min_value=1, max_value=5, help_text="From 1 (lowest) to 5 (highest).")
+    likelihood = score_form_field("Current likelihood")
+    impact = score_form_field("Current impact")
     trend = forms.ChoiceField(choices=Trend.choices, widget=forms.RadioSelect)
-    commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4000, required=False)
+    commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=COMMENTARY_MAX_LENGTH,
+                                 required=False)
     trend_reason = forms.CharField(
         label="Why does the trend differ from the score change?", max_length=500, required=False,
         help_text="Needed only when the trend you choose is not the one the scores suggest.",
@@ -178,6 +184,13 @@ class ReviewForm(SpecificMessagesMixin, forms.Form):
                 f"The scores suggest “{suggestion.label}” (score {self.previous_score} → "
                 f"{cleaned['likelihood'] * cleaned['impact']}). Say why you chose “{Trend(trend).label}”."
             ))
+        if "commentary" in cleaned and "trend" in cleaned and not self.has_error("trend_reason"):
+            stored = len(self.commentary_with_reason())
+            if stored > COMMENTARY_MAX_LENGTH:
+                self.add_error("commentary", (
+                    f"The commentary and the reason for the trend are kept together: keep them to "
+                    f"{COMMENTARY_MAX_LENGTH:,} characters or fewer between them (they have {stored:,})."
+                ))
         return cleaned
 
     def commentary_with_reason(self):

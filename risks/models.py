@@ -8,12 +8,35 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from riskregister.dates import implausible_dates
+
 REF_PATTERN = re.compile(r"^(?P<number>[1-9][0-9]{0,3})(?P<suffix>[a-z]?)$")
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+# What a form says for a score out of range.
+SCORE_MESSAGE = "Enter a score from 1 to 5."
+# A review's commentary, with the reason for an unexpected trend appended, is stored in one column.
+COMMENTARY_MAX_LENGTH = 4000
+
+
+class ScoreField(models.PositiveSmallIntegerField):
+    """A score from 1 to 5. Its form field (the site's and the admin's) says
+    "Enter a score from 1 to 5." rather than Django's "greater than or equal to 0"."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{
+            "min_value": 1, "max_value": 5,
+            "error_messages": {"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE},
+            **kwargs,
+        })
+
+    def deconstruct(self):
+        # Stored as a plain PositiveSmallIntegerField: only the form differs, so no migration.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
 
 
 def score_field(verbose_name):
-    return models.PositiveSmallIntegerField(
+    return ScoreField(
         verbose_name,
         validators=SCORE_VALIDATORS,
         help_text="From 1 (lowest) to 5 (highest).",
@@ -226,10 +249,15 @@ class Risk(models.Model):
     def clean(self):
         super().clean()
         today = timezone.localdate()
+        errors = implausible_dates(self, ("opened_on", "closed_on", "next_review"))
         if self.opened_on and self.opened_on > today:
-            raise ValidationError({"opened_on": f"The date raised cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."})
+            errors["opened_on"] = f"The date raised cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."
         if self.closed_on and self.closed_on > today:
-            raise ValidationError({"closed_on": f"The date closed cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."})
+            errors["closed_on"] = f"The date closed cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."
+        if self.next_review and self.opened_on and self.next_review < self.opened_on and "next_review" not in errors:
+            errors["next_review"] = f"The next review cannot be before the date raised ({self.opened_on:%Y-%m-%d})."
+        if errors:
+            raise ValidationError(errors)
         if self.parent_id and self.pk:
             ancestor, seen = self.parent, set()
             while ancestor is not None and ancestor.pk not in seen:
@@ -339,7 +367,7 @@ class Review(models.Model):
     trend = models.CharField(max_length=12, choices=Trend.choices)
     likelihood = score_field("current likelihood")
     impact = score_field("current impact")
-    commentary = models.TextField(max_length=4000, blank=True)
+    commentary = models.TextField(max_length=COMMENTARY_MAX_LENGTH, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="risk_reviews",
@@ -360,6 +388,25 @@ class Review(models.Model):
 
     def __str__(self):
         return f"Review of risk {self.risk.ref} on {self.reviewed_on:%d %b %Y}"
+
+    def clean(self):
+        super().clean()
+        errors = implausible_dates(self, ("reviewed_on",))
+        today = timezone.localdate()
+        if self.reviewed_on and self.reviewed_on > today:
+            # A future review would stay "latest" and freeze the risk's current score.
+            errors["reviewed_on"] = f"The date of review cannot be in the future: enter today ({today:%Y-%m-%d}) or an earlier date."
+        elif self.reviewed_on and self.risk_id and self.reviewed_on < self.risk.opened_on:
+            errors["reviewed_on"] = (
+                f"The date of review cannot be before the risk was raised ({self.risk.opened_on:%Y-%m-%d})."
+            )
+        if len(self.commentary) > COMMENTARY_MAX_LENGTH:
+            errors["commentary"] = (
+                f"Keep the commentary to {COMMENTARY_MAX_LENGTH:,} characters or fewer "
+                f"(it has {len(self.commentary):,}, with any reason for the trend)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def score(self):

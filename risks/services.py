@@ -89,7 +89,13 @@ def update_risk(*, risk_id, expected_version, user, reason, owners=None, **chang
 
 @transaction.atomic
 def close_risk(*, risk_id, expected_version, user, reason):
+    """Close an open risk. Closing it again would move its closed date and
+    overwrite the reason, so a closed risk is refused (ValidationError)."""
     risk = lock_risk(risk_id, expected_version)
+    if not risk.is_open:
+        raise ValidationError(
+            f"Risk {risk.ref} is already closed (since {risk.closed_on:%d %B %Y}): nothing was changed."
+        )
     risk.status = Risk.Status.CLOSED
     risk.closed_reason = reason.strip()
     risk.closed_on = timezone.localdate()
@@ -99,7 +105,10 @@ def close_risk(*, risk_id, expected_version, user, reason):
 
 @transaction.atomic
 def reopen_risk(*, risk_id, expected_version, user, reason):
+    """Reopen a closed risk; an open one is refused (ValidationError)."""
     risk = lock_risk(risk_id, expected_version)
+    if risk.is_open:
+        raise ValidationError(f"Risk {risk.ref} is already open: nothing was changed.")
     risk.status = Risk.Status.OPEN
     risk.closed_reason = ""
     risk.closed_on = None

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from riskregister.roles import ensure_roles
-from risks.management.commands.load_demo import DEMO_PASSWORD, load_demo_data
+from risks.demo import DEMO_PASSWORD, load_demo_data
 from tests.factories import september_paper
 
 ROLE_USERS = ("smt", "author", "panel", "admin")
@@ -89,7 +89,8 @@ def demo(roles):
     User = get_user_model()
     users = {user.username: user for user in User.objects.filter(username__in=ROLE_USERS)}
     if len(users) < len(ROLE_USERS):
-        users, _ = load_demo_data()
+        load_demo_data()
+        users = {user.username: user for user in User.objects.filter(username__in=ROLE_USERS)}
     return {username: users[username] for username in ROLE_USERS}
 
 

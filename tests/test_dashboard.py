@@ -131,7 +131,7 @@ def test_dashboard_query_count_does_not_grow(client_for, users, django_assert_nu
     owner = Owner.objects.get(user=users["smt"])
     past = timezone.localdate() - timedelta(days=3)
     for number in range(200, 220):
-        risk = make_risk(str(number), user=users["admin"], owners=[owner], next_review=past)
+        risk = make_risk(str(number), user=users["admin"], owners=[owner], opened_on=past - timedelta(days=90), next_review=past)
         save_tracked(Control(risk=risk, description="Late", status=Control.Status.PLANNED, due_date=past),
                               user=users["admin"], reason="Test control")
     with django_assert_num_queries(len(small)):

@@ -87,7 +87,7 @@ def test_edit_wrong_method_is_405(client_for):
 
 
 @pytest.mark.parametrize("key, value, message", [
-    ("risk-inherent_likelihood", "9", "less than or equal to 5"),
+    ("risk-inherent_likelihood", "9", "Enter a score from 1 to 5."),
     ("risk-inherent_impact", "abc", "Enter a whole number"),
     ("risk-title", "x" * 201, "at most 200 characters"),
     ("owners-0-owner", "999999", "Choose an owner from the list"),

@@ -65,7 +65,7 @@ def test_empty_filter_result_exports_just_the_headings(client_for):
 
 @pytest.mark.parametrize("value,expected", [
     ("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("Plain", "Plain"), ("a=b", "a=b"), (12, 12), ("", ""),
+    ("\t=1", "'\t'=1"), ("\r=1", "'\r'=1"), ("Plain", "Plain"), ("a=b", "a=b"), (12, 12), ("", ""),
 ])
 def test_neutralise(value, expected):
     assert neutralise(value) == expected

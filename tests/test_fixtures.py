@@ -48,7 +48,8 @@ def test_owners_and_history_of_the_loaded_register(demo):
 
 
 @pytest.mark.django_db
-def test_load_demo_is_safe_to_run_twice(demo):
+def test_load_demo_is_safe_to_run_twice(demo, settings):
+    settings.DEBUG = True  # as `make run` runs it
     before = (Risk.objects.count(), Control.objects.count(), Risk.history.count())
     out = io.StringIO()
     call_command("load_demo", stdout=out)

@@ -70,9 +70,10 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing():
 
 @pytest.mark.django_db
 def test_recording_a_review_sets_current_scores_and_trend(django_user_model):
-    reviewer = django_user_model.objects.create(username="reviewer")
-    risk = make_risk("1")
     import datetime
+
+    reviewer = django_user_model.objects.create(username="reviewer")
+    risk = make_risk("1", opened_on=datetime.date(2017, 4, 1))  # a review cannot precede the date raised
 
     review = services.record_review(risk_id=risk.pk, user=reviewer, reason="Quarterly review",
                                     reviewed_on=datetime.date(2017, 9, 5), trend="increasing",

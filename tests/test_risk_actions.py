@@ -22,7 +22,7 @@ def test_create_a_risk(client_for, users):
 
 
 @pytest.mark.parametrize("key, value, message", [
-    ("risk-current_impact", "0", "greater than or equal to 1"),
+    ("risk-current_impact", "0", "Enter a score from 1 to 5."),
     ("risk-title", "", "Enter the title."),
     ("risk-ref", "2A", "A ref is a number"),
     ("owners-0-owner", "abc", "Choose an owner from the list"),
@@ -156,7 +156,7 @@ def test_a_trend_that_agrees_needs_no_reason(client_for):
 
 
 @pytest.mark.parametrize("key, value, message", [
-    ("likelihood", "6", "less than or equal to 5"),
+    ("likelihood", "6", "Enter a score from 1 to 5."),
     ("impact", "two", "Enter a whole number"),
     ("reviewed_on", "yesterday", "Enter a valid date"),
     ("trend", "sideways", "Select a valid choice"),

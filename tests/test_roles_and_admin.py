@@ -58,8 +58,8 @@ def test_only_staff_reach_the_admin(client_for, username):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("changes,message", [
-    ({"current_impact": 6}, "less than or equal to 5"),
-    ({"inherent_likelihood": 0}, "greater than or equal to 1"),
+    ({"current_impact": 6}, "Enter a score from 1 to 5."),
+    ({"inherent_likelihood": -1}, "Enter a score from 1 to 5."),
     ({"ref": "2a"}, "Another open risk already has this ref"),
     ({"title": ""}, "This field is required"),
     ({"change_reason": ""}, "This field is required"),

@@ -17,7 +17,7 @@ from tests.factories import funding as adequate_funding, september_paper  # noqa
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
-    "password-change", "password-change-error", "password-change-done",
+    "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm",
@@ -62,6 +62,15 @@ def open_page(page, name):
         page.goto(f"/risks/{adequate_funding().pk}/review/")
         page.get_by_role("button", name="Record the review").click()
         page.get_by_role("alert").wait_for()
+    elif name == "post-too-large":
+        # A description over DATA_UPLOAD_MAX_MEMORY_SIZE: the site's 413 page.
+        page.goto("/risks/new/")
+        page.evaluate(
+            "size => { const text = document.querySelector('textarea[name=\"risk-description\"]');"
+            " text.value = 'x'.repeat(size + 1); text.form.requestSubmit(); }",
+            settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        )
+        page.get_by_role("heading", name="What you sent is too large").wait_for()
     elif name == "history":
         page.goto(f"/risks/{adequate_funding().pk}/history/")
     elif name == "restore":

@@ -1,75 +1,47 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import load_demo_papers
-from riskregister import access
-from riskregister.roles import ensure_roles
-from risks.demo import load_register
-from risks.models import Owner
+from risks.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
 
-DEMO_PASSWORD = "register-demo-2017"
-
-# username -> (first name, last name, role group or None for the superuser, owner it acts as)
-DEMO_ACCOUNTS = {
-    "smt": ("Siobhan", "Peters", access.SMT_EDITOR, "Siobhan Peters"),
-    "author": ("Gemma", "Deadman", access.REPORT_AUTHOR, None),
-    "panel": ("Panel", "Member", access.PANEL_MEMBER, None),
-    "admin": ("Site", "Administrator", None, None),
-}
-
-
-@transaction.atomic
-def load_demo_data(*, password=DEMO_PASSWORD):
-    """The September 2017 register and paper, and the demo accounts (new ones get `password`).
-    Safe to run twice. Returns ({username: user}, [messages]).
-
-    A plain function so the test suite loads the demo once per session without the command."""
-    ensure_roles()
-    users = {username: _account(username, *details[:3], password=password) for username, details in DEMO_ACCOUNTS.items()}
-    loaded = load_register(user=users["admin"])
-    messages = ["Loaded the September 2017 register." if loaded else "The register was already loaded."]
-    messages.append(load_demo_papers(user=users["admin"]))
-    for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
-        if owner_name:
-            owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
-            if owner is not None:
-                owner.user = users[username]
-                owner._history_user = users["admin"]
-                owner._change_reason = "Linked to the demo account"
-                owner.save()
-    return users, messages
-
-
-def _account(username, first_name, last_name, role, *, password):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first_name, "last_name": last_name}
-    )
-    if created:
-        user.set_password(password)
-        if role is None:
-            user.is_staff = user.is_superuser = True
-        user.save()
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+__all__ = ["DEMO_PASSWORD", "Command"]
 
 
 class Command(BaseCommand):
-    help = "Load the September 2017 register and paper, and create the demo accounts. Safe to run twice."
+    help = (
+        "Load the September 2017 register and paper, and create the demo accounts (one a superuser). "
+        "Safe to run twice. With DEBUG off (a production database) it refuses unless given "
+        "--allow-demo-accounts, and then gives each new account a random password, printed once."
+    )
 
-    def handle(self, *args, **options):
-        _, messages = load_demo_data()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-demo-accounts", action="store_true",
+            help="With DEBUG off: create the demo accounts anyway, each with a random password printed once.",
+        )
+
+    def handle(self, *args, allow_demo_accounts=False, **options):
+        if not settings.DEBUG and not allow_demo_accounts:
+            raise CommandError(
+                "DEBUG is off, so this may be a production database: load_demo would create a superuser "
+                "and three other demo accounts. Run it again with --allow-demo-accounts to create them "
+                "with random passwords (printed once), or with DEBUG=1 on a development database."
+            )
+        messages, passwords = load_demo_data(password=DEMO_PASSWORD if settings.DEBUG else None)
         for message in messages:
-            if message:
-                self.stdout.write(message)
-        self.stdout.write(self.style.SUCCESS(self.accounts_text()))
+            self.stdout.write(message)
+        self.stdout.write(self.style.SUCCESS(self.accounts_text(passwords)))
 
     @staticmethod
-    def accounts_text():
-        lines = ["Demo accounts (password for each: %s):" % DEMO_PASSWORD]
+    def accounts_text(passwords):
+        if settings.DEBUG:
+            lines = [f"Demo accounts (password for each: {DEMO_PASSWORD}):"]
+        else:
+            lines = ["Demo accounts (each new one has its own random password, shown only now):"]
         for username, (_, _, role, _) in DEMO_ACCOUNTS.items():
-            lines.append(f"  {username:<7} {role or 'Administrator (superuser)'}")
+            given = passwords.get(username)
+            if settings.DEBUG or given is None:
+                note = "" if given is not None or settings.DEBUG else "  (already existed: password unchanged)"
+                lines.append(f"  {username:<7} {role or 'Administrator (superuser)'}{note}")
+            else:
+                lines.append(f"  {username:<7} {role or 'Administrator (superuser)'}  password: {given}")
         return "\n".join(lines)
