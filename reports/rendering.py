@@ -19,7 +19,6 @@ from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
 from risks.models import TREND_GLYPHS, Trend, band_for
-from risks.register_source import LiveRegister
 
 SNAPSHOT_SCHEMA = 1
 
@@ -176,18 +175,13 @@ def _appendix_4(source, risks, reviews):
 
 # Public API --------------------------------------------------------------
 
-def register_source(paper):
-    """The register a paper is built from by default: as at its meeting date."""
-    return LiveRegister(paper.meeting_date)
-
-
 def gather(paper, *, restricted, source=None):
     """The paper as plain data: what the public (or restricted) pack shows, nothing more.
 
     The register comes from `source` (a risks.register_source.RegisterSource;
-    by default register_source(paper)); the paper's own text and choices from `paper`.
+    by default paper.register_source()); the paper's own text and choices from `paper`.
     """
-    source = source or register_source(paper)
+    source = source or paper.register_source()
     short_name = settings.ORGANISATION_SHORT_NAME
     refs = _references(paper, source)
     # Appendices 1 and 4: the risks open as at the source's day, not today.

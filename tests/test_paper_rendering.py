@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from reports import rendering, services
-from reports.markup import NarrativeError, check_plain_text, parse, parse_lines
+from reports.markup import NarrativeError, check_plain_text, link_references, parse, parse_lines, show_references
 from reports.models import Paper
 from risks import services as risk_services
 from risks.models import Risk
@@ -40,10 +40,46 @@ def test_markup_paragraphs_bold_and_references():
     assert parse("") == [] and parse("a ** b") == [[("text", "a ** b")]]
 
 
-@pytest.mark.parametrize("text", ["[[risk:]]", "[[risk:4", "risk:4]]", "[[Risk:4]]", "[[risk:4a]]", "[[ref:4]]"])
-def test_malformed_references_are_errors(text):
-    with pytest.raises(NarrativeError, match=r"not in the form \[\[risk:N\]\]"):
+@pytest.mark.parametrize("text", ["[[risk:]]", "[[risk:4", "risk:4]]", "[[Risk:4]]", "[[risk:4a]]", "[[4]]"])
+def test_stored_text_holds_only_stored_references(text):
+    with pytest.raises(NarrativeError, match="not in a form the paper knows"):
         parse(text)
+
+
+IDS_BY_REF = {"2a": 12, "4": 14}
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("See [[4]] and [[2a]].", "See [[risk:14]] and [[risk:12]]."),
+    ("[[2A]] and [[ 4 ]]", "[[risk:12]] and [[risk:14]]"),  # any case, spaces inside forgiven
+    ("Kept: [[risk:99]]", "Kept: [[risk:99]]"),  # the stored form, checked against the register elsewhere
+    ("No references, a [single] bracket]", "No references, a [single] bracket]"),
+])
+def test_typed_refs_become_stored_identities(typed, stored):
+    assert link_references(typed, IDS_BY_REF, day_display="22 September 2017") == stored
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("See [[99]].", "[[99]]: there is no risk 99 open as at 22 September 2017"),
+    ("See [[ ]].", "A cross-reference is empty: “[[ ]]”"),
+    ("See [[]].", "A cross-reference is empty"),
+    ("See [[[[2a]]]].", "A cross-reference cannot contain another: “See [[[[2a]]]]"),
+    ("See [[2a for funding", "This cross-reference is not closed: “See [[2a for f"),
+    ("See 2a]] here", "closes a cross-reference that was never opened"),
+    ("See [[2a]]]] here", "closes a cross-reference that was never opened"),
+    ("See [[ref:4]].", "“[[ref:4]]” is not a risk's ref"),
+    ("See [[Risk 4]].", "“[[Risk 4]]” is not a risk's ref"),
+])
+def test_bad_typed_references_are_errors_naming_them(typed, message):
+    with pytest.raises(NarrativeError) as error:
+        link_references(typed, IDS_BY_REF, day_display="22 September 2017")
+    assert message in str(error.value)
+
+
+def test_stored_references_show_as_refs():
+    assert show_references("See [[risk:14]], [[risk:12]] and [[risk:99]].", {14: "4", 12: "2a"}) == (
+        "See [[4]], [[2a]] and [[risk:99]]."
+    )
 
 
 @pytest.mark.parametrize("text", ["<p>hi</p>", "<img src=x onerror=alert(1)>", "</style>", "<!-- c -->"])
