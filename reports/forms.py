@@ -42,7 +42,9 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
     class Meta:
         model = Paper
         fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS)
+        widgets = {"cutoff_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
+            "cutoff_date": {"invalid": "Enter a real date, such as 2017-09-15."},
             "title": {"required": "Enter a title."}, "panel": {"required": "Enter the panel's name."},
             "report_by": {"required": "Enter who the report is by, such as Chief Executive Officer."},
         }

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from reports.markup import NarrativeError, check_plain_text, link_references, parse
-from risks.register_source import LiveRegister
+from risks.register_source import AsAtRegister, LiveRegister, end_of
 
 PLAIN_TEXT_HINT = (
     "Plain text. Leave a blank line between paragraphs. Write **words** for bold, "
@@ -28,6 +28,11 @@ class Paper(models.Model):
     )
     title = models.CharField(max_length=200, help_text="Such as “MOPAC Risk Management Report”.")
     report_by = models.CharField("report by", max_length=200, default="Chief Executive Officer")
+    cutoff_date = models.DateField(
+        "register as at", null=True, blank=True,
+        help_text="The paper shows the register as it stood at the end of this day. "
+                  "Leave empty for the meeting date. For example, 2017-09-15.",
+    )
     author_name = models.CharField(
         "author's name", max_length=200, blank=True,
         help_text="Stored as the PDF's author; the paper prints the contact details below.",
@@ -87,6 +92,11 @@ class Paper(models.Model):
                 condition=~Q(panel=""), name="paper_panel_not_empty",
                 violation_error_message="Enter the panel's name.",
             ),
+            models.CheckConstraint(
+                condition=Q(cutoff_date__isnull=True) | Q(cutoff_date__lte=F("meeting_date")),
+                name="paper_cutoff_not_after_meeting",
+                violation_error_message="The register's date cannot be after the meeting date.",
+            ),
         ]
 
     def __str__(self):
@@ -94,8 +104,8 @@ class Paper(models.Model):
 
     @property
     def cutoff(self):
-        """The day the paper's register is as at: its meeting date."""
-        return self.meeting_date
+        """The day the paper's register is as at: its cut-off date, by default the meeting date."""
+        return self.cutoff_date or self.meeting_date
 
     def cutoff_name(self):
         """How messages name the cut-off date."""
@@ -110,14 +120,16 @@ class Paper(models.Model):
         return f"{self.cutoff.day} {self.cutoff:%B %Y} ({kind})"
 
     def register_source(self):
-        """The register this paper is built from (risks.register_source.RegisterSource)."""
-        return LiveRegister(self.cutoff)
+        """The register this paper is built from (risks.register_source.RegisterSource):
+        as it stood at the end of the cut-off date, read from the revision history."""
+        return AsAtRegister(self.cutoff)
 
     def clean(self):
         """Plain text only; typed cross-references ([[2a]]) become stored ones ([[risk:N]]),
         each naming a risk open at the cut-off date."""
         super().clean()
         errors = {}
+        self._check_cutoff_date()
         day = self.cutoff or timezone.localdate()
         source = self.register_source() if self.cutoff else LiveRegister(day)
         ids_by_ref = None
@@ -135,6 +147,20 @@ class Paper(models.Model):
                 errors[name] = str(error)
         if errors:
             raise ValidationError(errors)
+
+    def _check_cutoff_date(self):
+        from risks.models import Risk
+
+        if self.cutoff_date is None or self.meeting_date is None:
+            return
+        if self.cutoff_date > self.meeting_date:
+            raise ValidationError({"cutoff_date": "The register's date cannot be after the meeting date: "
+                                                  f"enter {self.meeting_date:%Y-%m-%d} or an earlier date."})
+        first = Risk.history.order_by("history_date").values_list("history_date", flat=True).first()
+        if first is None or first > end_of(self.cutoff_date):
+            since = f" The register's history starts on {timezone.localdate(first):%Y-%m-%d}." if first else ""
+            raise ValidationError({"cutoff_date": "There is no register on that date to show: enter a later date."
+                                                  + since})
 
     def previous(self):
         return Paper.objects.filter(meeting_date__lt=self.meeting_date).order_by("-meeting_date").first()

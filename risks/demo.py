@@ -2,15 +2,17 @@
 services, so every object starts with a revision that says where it came from."""
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from controls.models import Control
 from risks import services
 from risks.models import Owner, Risk
+from riskregister.tracking import revisions_dated
 
 REGISTER_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "register_2017_09.json"
 REASON = "Loaded from the September 2017 Audit Panel paper"
@@ -21,12 +23,23 @@ def read_fixture(path=REGISTER_FIXTURE):
         return json.load(handle)
 
 
-@transaction.atomic
+def revisions_moment(data):
+    """When the fixture's revisions are dated: noon on its review date (5 September 2017),
+    so the register as at the September 2017 meeting is rebuilt from the history."""
+    return timezone.make_aware(datetime.combine(date.fromisoformat(data["reviewed_on"]), time(12)))
+
+
 def load_register(*, user, path=REGISTER_FIXTURE):
-    """Create the fixture register. Returns False (and does nothing) if already loaded."""
+    """Create the fixture register, its revisions dated on the fixture's review date.
+    Returns False (and does nothing) if already loaded."""
+    data = read_fixture(path)
+    with transaction.atomic(), revisions_dated(revisions_moment(data)):
+        return _load_register(data, user=user)
+
+
+def _load_register(data, *, user):
     if Risk.objects.exists():
         return False
-    data = read_fixture(path)
     owners = {}
     for item in data["owners"]:
         owners[item["name"]] = services.save_owner(

@@ -1,6 +1,7 @@
 """Where a paper reads the register from: one small interface, `RegisterSource`.
 
     source = LiveRegister(day)           # today's rows, risks open as at `day`
+    source = AsAtRegister(day)           # the register as it stood at the end of `day`
     source.open_risks()                  # [RiskRecord] open as at source.day, in ref order
     source.risks(ids)                    # {id: RiskRecord} for the given ids (open or not)
     source.reviews(ids)                  # {risk id: [ReviewRecord]} dated on or before day, newest first
@@ -15,11 +16,14 @@ same records.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
+from django.db.models import Q
+from django.utils import timezone
+
 from controls.models import Control
-from risks.models import Review, Risk, RiskDependency
+from risks.models import Owner, Review, Risk, RiskDependency
 
 
 @dataclass(frozen=True)
@@ -165,4 +169,52 @@ class LiveRegister:
         if not risk_ids:
             return {}
         dependencies = RiskDependency.objects.filter(risk_id__in=list(risk_ids)).order_by("pk")
+        return grouped(dependency_record(dependency) for dependency in dependencies)
+
+
+def end_of(day):
+    """The last moment of `day` in the project's time zone: revisions up to it count."""
+    midnight = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return midnight - timedelta(microseconds=1)
+
+
+class AsAtRegister:
+    """The register as it stood at the end of `day`, rebuilt from the revision history
+    (django-simple-history's `as_of`): refs, titles, descriptions, owners, scores,
+    reviews (so trends), controls and dependencies as they were then. Edits made
+    since, even backdated ones, do not show."""
+
+    def __init__(self, day):
+        self.day = day
+        self.moment = end_of(day)
+
+    def _as_of(self, model):
+        return model.history.as_of(self.moment)
+
+    def open_risks(self):
+        risks = self._as_of(Risk).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.day), opened_on__lte=self.day)
+        return [risk_record(risk) for risk in risks.order_by("ref_number", "ref_suffix", "id")]
+
+    def risks(self, ids):
+        return {risk.pk: risk_record(risk) for risk in self._as_of(Risk).filter(id__in=list(ids))} if ids else {}
+
+    def reviews(self, risk_ids):
+        if not risk_ids:
+            return {}
+        reviews = (self._as_of(Review).filter(risk_id__in=list(risk_ids), reviewed_on__lte=self.day)
+                   .order_by("-reviewed_on", "-id"))
+        return grouped(review_record(review) for review in reviews)
+
+    def controls(self, risk_ids):
+        if not risk_ids:
+            return {}
+        controls = list(self._as_of(Control).filter(risk_id__in=list(risk_ids)).order_by("kind", "position", "id"))
+        owner_ids = {control.owner_id for control in controls if control.owner_id}
+        names = dict(self._as_of(Owner).filter(id__in=owner_ids).values_list("id", "name")) if owner_ids else {}
+        return grouped(control_record(control, names.get(control.owner_id, "")) for control in controls)
+
+    def dependencies(self, risk_ids):
+        if not risk_ids:
+            return {}
+        dependencies = self._as_of(RiskDependency).filter(risk_id__in=list(risk_ids)).order_by("id")
         return grouped(dependency_record(dependency) for dependency in dependencies)

@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +12,7 @@ from reports import rendering, services
 from reports.markup import NarrativeError, check_plain_text, link_references, parse, parse_lines, show_references
 from reports.models import Paper
 from risks import services as risk_services
+from riskregister.tracking import revisions_dated
 from risks.models import Risk
 from tests.factories import make_risk
 from tests.seed import appendix_1_rows
@@ -131,12 +132,22 @@ def test_organisation_comes_from_settings(paper, settings):
     assert "Appendix 1: EXA corporate risk overview" in html and "Example Authority" in html
 
 
+def recorded_on(day):
+    """Date the revisions written inside on `day` (noon), as if they had been made then."""
+    return revisions_dated(timezone.make_aware(datetime.combine(day, time(12))))
+
+
 def test_trends_are_as_at_the_meeting_date(paper, demo):
     funding = Risk.objects.get(ref="4")
-    review(funding, demo["smt"], date(2017, 12, 1), "increasing")  # after the meeting: not in this paper
+    with recorded_on(date(2017, 12, 1)):
+        review(funding, demo["smt"], date(2017, 12, 1), "increasing")  # after the meeting: not in this paper
     rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
     assert rows["4"]["trend"] == "no_change"
-    review(funding, demo["smt"], date(2017, 9, 20), "decreasing")  # before the meeting: shown
+    review(funding, demo["smt"], date(2017, 9, 21), "fluctuating")  # backdated today: not in the register then
+    rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
+    assert rows["4"]["trend"] == "no_change"
+    with recorded_on(date(2017, 9, 20)):
+        review(funding, demo["smt"], date(2017, 9, 20), "decreasing")  # before the meeting: shown
     rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
     assert (rows["4"]["trend"], rows["4"]["glyph"], rows["4"]["trend_label"]) == ("decreasing", "↓", "Decreasing")
 
@@ -144,10 +155,12 @@ def test_trends_are_as_at_the_meeting_date(paper, demo):
 def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
     december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
                                      title="Risk report", copy_from=paper)
-    newcomer = make_risk("15", user=demo["admin"], opened_on=date(2017, 11, 1))
-    review(newcomer, demo["smt"], date(2017, 12, 1), "increasing")
+    with recorded_on(date(2017, 11, 1)):
+        newcomer = make_risk("15", user=demo["admin"], opened_on=date(2017, 11, 1))
     old = Risk.objects.get(ref="1")
-    review(old, demo["smt"], date(2017, 12, 1), "increasing")
+    with recorded_on(date(2017, 12, 1)):
+        review(newcomer, demo["smt"], date(2017, 12, 1), "increasing")
+        review(old, demo["smt"], date(2017, 12, 1), "increasing")
     rows = {r["ref"]: r for r in rendering.gather(december, restricted=False)["appendix_1"]}
     assert rows["15"]["trend"] == "new"
     assert rows["1"]["trend"] == "increasing"
@@ -156,8 +169,10 @@ def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
 def test_a_risk_in_the_previous_paper_is_not_new_even_if_first_reviewed_since(paper, demo):
     december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
                                      title="Risk report", copy_from=paper)
-    listed_in_september = make_risk("15", user=demo["admin"], opened_on=date(2017, 9, 1))
-    review(listed_in_september, demo["smt"], date(2017, 12, 1), "decreasing")
+    with recorded_on(date(2017, 9, 1)):
+        listed_in_september = make_risk("15", user=demo["admin"], opened_on=date(2017, 9, 1))
+    with recorded_on(date(2017, 12, 1)):
+        review(listed_in_september, demo["smt"], date(2017, 12, 1), "decreasing")
     assert "15" in refs(rendering.gather(paper, restricted=False)["appendix_1"])
     rows = {r["ref"]: r for r in rendering.gather(december, restricted=False)["appendix_1"]}
     assert rows["15"]["trend"] == "decreasing"
@@ -223,9 +238,10 @@ def test_open_on_counts_the_day_raised_but_not_the_day_closed(demo):
 
 def test_appendix_2_leaves_out_a_chosen_risk_closed_before_the_meeting(paper, demo):
     risk = Risk.objects.get(ref="8")
-    # Raised after the meeting (corrected date): not open as at the meeting, so not in the paper.
-    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
-                              reason="Date corrected", opened_on=date(2017, 10, 2))
+    # Raised after the meeting (date corrected before it): not open as at the meeting, so not in the paper.
+    with recorded_on(date(2017, 9, 10)):
+        risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                                  reason="Date corrected", opened_on=date(2017, 10, 2))
     data = rendering.gather(paper, restricted=True)
     assert "CJ Devolution" not in [p["heading"] for p in data["appendix_2"]]
     assert "8" not in refs(data["appendix_1"]) and "8" not in refs(data["appendix_4"])
@@ -302,7 +318,8 @@ def test_gather_queries_do_not_grow_with_the_register(paper, demo, django_assert
     with CaptureQueriesContext(connection) as before:
         rendering.gather(paper, restricted=True)
     for number in range(20, 40):  # raised before the meeting, half of them closed since
-        risk = make_risk(str(number), user=demo["admin"], opened_on=date(2017, 5, 1))
+        with recorded_on(date(2017, 5, 1)):
+            risk = make_risk(str(number), user=demo["admin"], opened_on=date(2017, 5, 1))
         if number % 2:
             close(risk, demo["smt"])
     make_risk("40", user=demo["admin"])  # raised after the meeting

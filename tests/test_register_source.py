@@ -3,16 +3,23 @@ renders from a fake register made of plain objects, and the live source gives
 the fixture's register."""
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
+from controls.models import Control
 from reports import rendering
 from reports.models import Paper
+from riskregister.tracking import revisions_dated, save_tracked
+from risks import services as risk_services
 from risks.models import Risk
 from risks.register_source import (
-    ControlRecord, DependencyRecord, LiveRegister, ReviewRecord, RiskRecord, grouped,
+    AsAtRegister, ControlRecord, DependencyRecord, LiveRegister, ReviewRecord, RiskRecord, grouped,
 )
+from tests.edit_helpers import form_values
+from tests.factories import make_owner, make_risk
 
 
 class FakeRegister:
@@ -124,9 +131,10 @@ def test_appendix_2_shows_the_chosen_risks_as_the_source_has_them(demo):
     assert "Fake 1" in rendering.render_html(rendering.gather(paper, restricted=False, source=source))
 
 
-def test_the_live_register_is_the_default_source(demo):
+def test_the_live_register_source(demo):
     paper = Paper.objects.get(meeting_date="2017-09-22")
     source = LiveRegister(paper.meeting_date)
+    # Nothing changed since the fixture was loaded: the live register and the one as at the meeting agree.
     assert rendering.gather(paper, restricted=True) == rendering.gather(paper, restricted=True, source=source)
     risks = source.open_risks()
     assert [risk.ref for risk in risks][:4] == ["1", "2a", "2b", "3"] and len(risks) == 15
@@ -135,3 +143,97 @@ def test_the_live_register_is_the_default_source(demo):
                   if any(d.depends_on_id == funding.pk for d in found)}
     assert dependents == set(funding.dependents.values_list("risk_id", flat=True)) and dependents
     assert source.risks([]) == {} and source.controls([]) == {}
+
+
+# The register as at a date ---------------------------------------------------------
+
+def at_noon(day):
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def test_the_september_2017_paper_is_rebuilt_from_history_after_edits_today(demo):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    before = {pack: rendering.gather(paper, restricted=pack) for pack in (False, True)}
+    html = rendering.render_html(before[True])
+    funding, vulnerability, devolution = (Risk.objects.get(ref=ref) for ref in ("4", "1", "8"))
+    smt = demo["smt"]
+    risk_services.update_risk(risk_id=funding.pk, expected_version=funding.version, user=smt, reason="Retitled",
+                              ref="40", title="Money today", description="Failure to fund today",
+                              inherent_likelihood=1, inherent_impact=1, owners=[make_owner("New Owner", user=smt)])
+    risk_services.record_review(risk_id=vulnerability.pk, user=smt, reason="Backdated", reviewed_on=date(2017, 9, 1),
+                                trend="increasing", likelihood=5, impact=5, commentary="Added today")
+    control = Control.objects.filter(risk=vulnerability).first()
+    control.description = "Reworded today"
+    save_tracked(control, user=smt, reason="Reworded")
+    save_tracked(Control(risk=vulnerability, description="Added today"), user=smt, reason="New control")
+    risk_services.add_dependency(risk=vulnerability, depends_on=devolution, note="Today", user=smt, reason="Linked")
+    devolution.refresh_from_db()
+    risk_services.close_risk(risk_id=devolution.pk, expected_version=devolution.version, user=smt, reason="Closed today")
+    make_risk("15", user=smt, title="Raised today, backdated", opened_on=date(2017, 6, 1))
+
+    after = {pack: rendering.gather(paper, restricted=pack) for pack in (False, True)}
+    assert after == before
+    assert rendering.render_html(after[True]) == html
+    live = rendering.gather(paper, restricted=True, source=LiveRegister(paper.meeting_date))
+    assert "Money today" in rendering.render_html(live)  # the live register has moved on
+
+
+def test_the_register_as_at_a_date_lists_what_existed_then(demo):
+    risk = Risk.objects.get(ref="2a")
+    with revisions_dated(at_noon(date(2017, 9, 15))):
+        risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                                  reason="Retitled", title="Retitled on the 15th")
+        risk_services.add_dependency(risk=risk, depends_on=Risk.objects.get(ref="4"), note="n", user=demo["smt"], reason="r")
+    assert AsAtRegister(date(2017, 9, 14)).risks([risk.pk])[risk.pk].title != "Retitled on the 15th"
+    as_at = AsAtRegister(date(2017, 9, 15))
+    assert as_at.risks([risk.pk])[risk.pk].title == "Retitled on the 15th"
+    assert [d.depends_on_id for d in as_at.dependencies([risk.pk])[risk.pk]] == [Risk.objects.get(ref="4").pk]
+    assert AsAtRegister(date(2017, 9, 4)).open_risks() == []  # the fixture's history starts on 5 September
+
+
+def test_the_author_moves_the_cut_off_date(client_for, demo):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    risk = Risk.objects.get(ref="2a")
+    with revisions_dated(at_noon(date(2017, 9, 15))):
+        risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                                  reason="Retitled", title="Retitled on the 15th")
+    client = client_for("author")
+    edit = reverse("reports:edit", args=[paper.pk])
+    preview = reverse("reports:preview", args=[paper.pk])
+    assert "Retitled on the 15th" in client.get(preview).text  # by default, as at the meeting date
+    data = form_values(client.get(edit).text)
+    assert data["cutoff_date"] == ""
+    data.update(cutoff_date="2017-09-10", reason="Register as at the SMT meeting")
+    assert client.post(edit, data).status_code == 302
+    paper.refresh_from_db()
+    assert paper.cutoff_date == date(2017, 9, 10)
+    record = paper.history.latest()
+    assert record.cutoff_date == date(2017, 9, 10) and record.history_change_reason == "Register as at the SMT meeting"
+    assert "Retitled on the 15th" not in client.get(preview).text
+    assert form_values(client.get(edit).text)["cutoff_date"] == "2017-09-10"
+
+
+@pytest.mark.parametrize("cutoff,message", [
+    ("2017-09-23", "The register&#x27;s date cannot be after the meeting date: enter 2017-09-22 or an earlier date."),
+    ("2017-09-04", "There is no register on that date to show: enter a later date. The register&#x27;s history starts on 2017-09-05."),
+    ("2017-02-30", "Enter a real date, such as 2017-09-15."),
+])
+def test_a_bad_cut_off_date_is_refused(client_for, demo, cutoff, message):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    client = client_for("author")
+    edit = reverse("reports:edit", args=[paper.pk])
+    data = form_values(client.get(edit).text)
+    data.update(cutoff_date=cutoff, summary="Changed too", reason="Moved")
+    response = client.post(edit, data)
+    assert response.status_code == 200 and message in response.text and 'href="#id_cutoff_date"' in response.text
+    saved = Paper.objects.get(pk=paper.pk)
+    assert saved.version == paper.version and saved.cutoff_date is None and saved.summary == paper.summary
+
+
+def test_the_database_refuses_a_cut_off_after_the_meeting(demo):
+    from django.db import IntegrityError, transaction
+
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    paper.cutoff_date = date(2017, 9, 30)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        paper.save()
