@@ -1,6 +1,6 @@
 """Composing papers in the browser: each view by role, wrong method, bad input, side effects."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reports import services as paper_services
 from reports.models import Paper, PaperRisk
+from riskregister.tracking import revisions_dated
 from risks import services as risk_services
 from risks.models import Risk
 from tests.edit_helpers import form_values
@@ -202,7 +203,12 @@ def test_edit_saves_with_history_and_the_reference_follows_a_renumbered_risk(cli
     assert "See Risk 4 for funding." in client.get(urls(paper)["preview"]).text
     risk_services.update_risk(risk_id=funding.pk, expected_version=funding.version, user=demo["smt"],
                               reason="Renumbered", ref="40")
-    assert "See Risk 40 for funding." in client.get(urls(paper)["preview"]).text
+    # Renumbered today: the paper shows the register as at its meeting, where it was risk 4.
+    assert "See Risk 4 for funding." in client.get(urls(paper)["preview"]).text
+    with revisions_dated(timezone.make_aware(datetime(2017, 9, 10, 12))):
+        risk_services.update_risk(risk_id=funding.pk, expected_version=funding.version + 1, user=demo["smt"],
+                                  reason="Renumbered before the meeting", ref="41")
+    assert "See Risk 41 for funding." in client.get(urls(paper)["preview"]).text
 
 
 def test_text_stored_with_internal_codes_keeps_working(client_for, paper):
