@@ -8,11 +8,12 @@
     source.controls(ids)                 # {risk id: [ControlRecord]} (retired too), in the paper's order
     source.dependencies(ids)             # {risk id: [DependencyRecord]}
 
-Every method answers in one query (or none), however large the register, and
-returns plain records, not model instances: a paper (reports.rendering.gather)
-never follows a relation, so any source (live, as at a date from the revision
-history, or a test's fake made of plain objects) gives the same paper for the
-same records.
+Every method answers in a fixed number of queries (one, or two for the controls
+as at a date), however large the register, and returns plain records, not
+model instances: a paper (reports.rendering.gather) never follows a relation,
+so any source (live, as at a date from the revision history, or a test's fake
+made of plain objects) gives the same paper for the same records.
+Papers use AsAtRegister(paper.cutoff) (Paper.register_source).
 """
 
 from dataclasses import dataclass
