@@ -14,6 +14,8 @@ from django.db import transaction
 
 from reports import services
 from reports.models import Paper
+from riskregister.tracking import revisions_dated
+from risks.demo import read_fixture, revisions_moment
 from risks.models import Risk
 
 PAPER_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "paper_2017_09.json"
@@ -25,11 +27,16 @@ def _link(text, risks):
     return FIXTURE_REFERENCE.sub(lambda match: f"[[risk:{risks[match[1]].pk}]]", text)
 
 
-@transaction.atomic
 def load_demo_papers(*, user, path=PAPER_FIXTURE):
-    """Create the fixture papers that are missing. Returns a message for load_demo."""
+    """Create the fixture papers that are missing, their revisions dated as the
+    fixture register's. Returns a message for load_demo."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
+    with transaction.atomic(), revisions_dated(revisions_moment(read_fixture())):
+        return _load_papers(data, user=user)
+
+
+def _load_papers(data, *, user):
     risks = {risk.ref: risk for risk in Risk.objects.open()}
     if not risks:
         return "The paper needs the register: nothing loaded."
@@ -40,7 +47,7 @@ def load_demo_papers(*, user, path=PAPER_FIXTURE):
             continue
         fields = {
             name: _link(item.get(name, ""), risks)
-            for name in services.EDITABLE_FIELDS if name not in ("title",)
+            for name in services.EDITABLE_FIELDS if name not in ("title", "cutoff_date")
         }
         paper = services.create_paper(
             user=user, reason=REASON, meeting_date=meeting_date, title=item["title"], **fields,

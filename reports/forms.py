@@ -1,5 +1,6 @@
 from django import forms
 
+from reports.markup import referenced_risks, show_references
 from reports.models import Paper, not_open_at_meeting
 from reports.services import FRAME_FIELDS
 from riskregister.forms import SpecificMessagesMixin
@@ -42,7 +43,9 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
     class Meta:
         model = Paper
         fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS)
+        widgets = {"cutoff_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
+            "cutoff_date": {"invalid": "Enter a real date, such as 2017-09-15."},
             "title": {"required": "Enter a title."}, "panel": {"required": "Enter the panel's name."},
             "report_by": {"required": "Enter who the report is by, such as Chief Executive Officer."},
         }
@@ -53,6 +56,15 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
             self.fields[name].widget.attrs["rows"] = TEXTAREA_ROWS.get(name, 8)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+            self._show_references()
+
+    def _show_references(self):
+        """The author sees and types refs ([[2a]]); the paper stores identities ([[risk:N]])."""
+        texts = {name: self.initial.get(name) or "" for name in Paper.NARRATIVE_FIELDS}
+        wanted = set().union(*(referenced_risks(text) for text in texts.values()))
+        refs = {pk: risk.ref for pk, risk in self.instance.register_source().risks(wanted).items()}
+        for name, text in texts.items():
+            self.initial[name] = show_references(text, refs)
 
     def frame_fields(self):
         return [self[name] for name in FRAME_FIELDS]

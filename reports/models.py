@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from reports.markup import NarrativeError, check_plain_text, parse
+from reports.markup import NarrativeError, check_plain_text, link_references, parse
 from riskregister.dates import implausible_dates
+from risks.register_source import AsAtRegister, LiveRegister, end_of
 
 PLAIN_TEXT_HINT = (
     "Plain text. Leave a blank line between paragraphs. Write **words** for bold, "
-    "and [[risk:N]] (from the list of risks) for a cross-reference."
+    "and a risk's ref in double square brackets, such as [[4]] or [[2a]], for a cross-reference."
 )
 
 
@@ -28,6 +29,11 @@ class Paper(models.Model):
     )
     title = models.CharField(max_length=200, help_text="Such as “MOPAC Risk Management Report”.")
     report_by = models.CharField("report by", max_length=200, default="Chief Executive Officer")
+    cutoff_date = models.DateField(
+        "register as at", null=True, blank=True,
+        help_text="The paper shows the register as it stood at the end of this day. "
+                  "Leave empty for the meeting date. For example, 2017-09-15.",
+    )
     author_name = models.CharField(
         "author's name", max_length=200, blank=True,
         help_text="Stored as the PDF's author; the paper prints the contact details below.",
@@ -87,48 +93,102 @@ class Paper(models.Model):
                 condition=~Q(panel=""), name="paper_panel_not_empty",
                 violation_error_message="Enter the panel's name.",
             ),
+            models.CheckConstraint(
+                condition=Q(cutoff_date__isnull=True) | Q(cutoff_date__lte=F("meeting_date")),
+                name="paper_cutoff_not_after_meeting",
+                violation_error_message="The register's date cannot be after the meeting date.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} ({self.panel}, {self.meeting_date:%d %B %Y})"
 
+    @property
+    def cutoff(self):
+        """The day the paper's register is as at: its cut-off date, by default the meeting date."""
+        return self.cutoff_date or self.meeting_date
+
+    def cutoff_name(self):
+        """How messages name the cut-off date."""
+        if self.cutoff is None or self.cutoff == self.meeting_date:
+            return "the meeting date"
+        return f"the paper's cut-off date ({self.cutoff.day} {self.cutoff:%B %Y})"
+
+    def cutoff_display(self):
+        if self.cutoff is None:
+            return "the meeting date"
+        kind = "the meeting date" if self.cutoff == self.meeting_date else "the paper's cut-off date"
+        return f"{self.cutoff.day} {self.cutoff:%B %Y} ({kind})"
+
+    def register_source(self):
+        """The register this paper is built from (risks.register_source.RegisterSource):
+        as it stood at the end of the cut-off date, read from the revision history."""
+        return AsAtRegister(self.cutoff)
+
     def clean(self):
+        """Plain text only; typed cross-references ([[2a]]) become stored ones ([[risk:N]]),
+        each naming a risk open at the cut-off date."""
         super().clean()
-        errors = implausible_dates(self, ("meeting_date",))
+        errors = implausible_dates(self, ("meeting_date", "cutoff_date"))
+        if errors:  # the register as at a year-1 date is not worth asking for
+            raise ValidationError(errors)
+        self._check_cutoff_date()
+        day = self.cutoff or timezone.localdate()
+        source = self.register_source() if self.cutoff else LiveRegister(day)
+        ids_by_ref = None
         for name in self.NARRATIVE_FIELDS:
             try:
                 text = getattr(self, name)
                 check_plain_text(text)
-                check_references(parse(text), self.meeting_date)
+                if "[[" in text or "]]" in text:
+                    if ids_by_ref is None:  # one query for all the sections
+                        ids_by_ref = {risk.ref.lower(): risk.id for risk in source.open_risks()}
+                    text = link_references(text, ids_by_ref, day_display=self.cutoff_display())
+                    setattr(self, name, text)
+                    check_references(parse(text), day, open_ids=set(ids_by_ref.values()), day_name=self.cutoff_name())
             except NarrativeError as error:
                 errors[name] = str(error)
         if errors:
             raise ValidationError(errors)
 
+    def _check_cutoff_date(self):
+        from risks.models import Risk
+
+        if self.cutoff_date is None or self.meeting_date is None:
+            return
+        if self.cutoff_date > self.meeting_date:
+            raise ValidationError({"cutoff_date": "The register's date cannot be after the meeting date: "
+                                                  f"enter {self.meeting_date:%Y-%m-%d} or an earlier date."})
+        first = Risk.history.order_by("history_date").values_list("history_date", flat=True).first()
+        if first is None or first > end_of(self.cutoff_date):
+            since = f" The register's history starts on {timezone.localdate(first):%Y-%m-%d}." if first else ""
+            raise ValidationError({"cutoff_date": "There is no register on that date to show: enter a later date."
+                                                  + since})
+
     def previous(self):
         return Paper.objects.filter(meeting_date__lt=self.meeting_date).order_by("-meeting_date").first()
 
 
-def check_references(parsed, meeting_date):
-    """Every cross-reference must name a risk open as at the meeting date (one query per section),
-    the same rule as the paper's appendices."""
+def check_references(parsed, day, *, open_ids, day_name="the meeting date"):
+    """Every cross-reference must name a risk open as at `day` (the paper's cut-off date),
+    the same rule as the paper's appendices. `open_ids`: the ids of the risks open then;
+    the others are looked up (one query) to say what is wrong with them."""
     from risks.models import Risk
 
-    wanted = {value for paragraph in parsed for kind, value in paragraph if kind == "risk"}
+    wanted = {value for paragraph in parsed for kind, value in paragraph if kind == "risk"} - set(open_ids)
     if not wanted:
         return
     found = {risk.pk: risk for risk in Risk.objects.filter(pk__in=wanted).only("pk", "ref", "opened_on", "closed_on")}
-    day = meeting_date or timezone.localdate()
     for pk in sorted(wanted):
         risk = found.get(pk)
         if risk is None:
-            raise NarrativeError(f"[[risk:{pk}]] refers to no risk in the register: pick one from the list.")
+            raise NarrativeError("A cross-reference refers to a risk no longer in the register: pick one from the list.")
         if risk.closed_on is not None and risk.closed_on <= day:
-            raise NarrativeError(f"[[risk:{pk}]] refers to a closed risk (Risk {risk.ref}, closed on "
+            raise NarrativeError(f"[[{risk.ref}]] refers to a closed risk (Risk {risk.ref}, closed on "
                                  f"{risk.closed_on:%d/%m/%Y}): pick an open one from the list.")
-        if risk.opened_on > day:
-            raise NarrativeError(f"[[risk:{pk}]] refers to Risk {risk.ref}, raised after the meeting date: "
-                                 "pick one from the list.")
+        when = "raised after" if risk.opened_on > day else "not open as at"
+        raise NarrativeError(f"[[{risk.ref}]] refers to Risk {risk.ref}, {when} {day_name}: "
+                             "pick one from the list.")
 
 
 def not_open_at_meeting(refs):

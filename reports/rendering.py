@@ -12,14 +12,13 @@ HTML and the PDF come from one template, templates/reports/paper.html.
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from controls.models import Control
+from controls.models import Control, Lever
 from reports.markup import parse, parse_lines
-from reports.models import Paper, PaperRisk
+from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
-from risks.models import TREND_GLYPHS, Review, Risk, Trend, band_for
+from risks.models import TREND_GLYPHS, Trend, band_for
 
 SNAPSHOT_SCHEMA = 1
 
@@ -52,14 +51,14 @@ def _paragraphs(parsed, refs):
     return [_runs(tokens, refs) for tokens in parsed]
 
 
-def _references(paper):
-    """{risk id: ref now} for every cross-reference in the paper (one query)."""
+def _references(paper, source):
+    """{risk id: ref as at the source's day} for every cross-reference in the paper (one query)."""
     from reports.markup import referenced_risks
 
     wanted = set()
     for name in Paper.NARRATIVE_FIELDS:
         wanted |= referenced_risks(getattr(paper, name))
-    return dict(Risk.objects.filter(pk__in=wanted).values_list("pk", "ref")) if wanted else {}
+    return {pk: risk.ref for pk, risk in source.risks(wanted).items()}
 
 
 def _sections(paper, refs, appendices):
@@ -92,33 +91,27 @@ def _sections(paper, refs, appendices):
 
 # Appendices --------------------------------------------------------------
 
-def _trends_as_at(paper, risks):
-    """{risk id: trend} from each risk's latest review on or before the meeting.
+def _trends_as_at(paper, risks, reviews):
+    """{risk id: trend} from each risk's latest review on or before the source's day.
 
     A risk that was not in the previous paper (not open as at its meeting) is
     "new"; so is a risk with no review yet.
     """
-    latest = {}
-    reviews = (
-        Review.objects.filter(risk__in=risks, reviewed_on__lte=paper.meeting_date)
-        .order_by("risk_id", "-reviewed_on", "-pk").values_list("risk_id", "trend")
-    )
-    for risk_id, trend in reviews:
-        latest.setdefault(risk_id, trend)
     previous = paper.previous()
-    return {
-        risk.pk: latest.get(risk.pk, Trend.NEW)
-        if previous is None or risk.is_open_on(previous.meeting_date) else Trend.NEW
-        for risk in risks
-    }
+    trends = {}
+    for risk in risks:
+        listed_before = previous is None or risk.is_open_on(previous.meeting_date)
+        latest = reviews.get(risk.id)
+        trends[risk.id] = latest[0].trend if listed_before and latest else Trend.NEW
+    return trends
 
 
-def _appendix_1(paper, risks):
-    trends = _trends_as_at(paper, risks)
+def _appendix_1(paper, risks, reviews):
+    trends = _trends_as_at(paper, risks, reviews)
     return [
         {
-            "id": risk.pk, "ref": risk.ref, "title": risk.title, "description": risk.description,
-            "owners": risk.owner_names, **trend_data(trends[risk.pk]),
+            "id": risk.id, "ref": risk.ref, "title": risk.title, "description": risk.description,
+            "owners": risk.owner_names, **trend_data(trends[risk.id]),
         }
         for risk in risks
     ]
@@ -126,36 +119,30 @@ def _appendix_1(paper, risks):
 
 def _control(control):
     return {
-        "id": control.pk, "text": control.text, "kind": control.kind, "kind_label": control.get_kind_display(),
-        "status": control.get_status_display(), "owner": control.owner.name if control.owner else "",
-        "lever": control.get_lever_display() if control.lever else "",
+        "id": control.id, "text": control.text, "kind": control.kind, "kind_label": Control.Kind(control.kind).label,
+        "status": Control.Status(control.status).label, "owner": control.owner,
+        "lever": Lever(control.lever).label if control.lever else "",
         "due_date": control.due_date.isoformat() if control.due_date else "",
         "due_date_display": short_date(control.due_date),
     }
 
 
-def _live_controls():
-    return Prefetch(
-        "risk__controls",
-        queryset=Control.objects.exclude(status=Control.Status.RETIRED).select_related("owner").order_by("kind", "position", "pk"),
-    )
-
-
-def _appendix_2(paper):
-    """The chosen risks open as at the meeting date (one closed since still shows)."""
-    choices = (
-        PaperRisk.objects.filter(paper=paper, risk__in=Risk.objects.open_on(paper.meeting_date))
-        .select_related("risk").prefetch_related(_live_controls()).order_by("position", "pk")
-    )
+def _appendix_2(paper, source, risks):
+    """The chosen risks open as at the source's day (one closed since still shows)."""
+    listed = {risk.id: risk for risk in risks}
+    chosen = [risk_id for risk_id in paper.choices.order_by("position", "pk").values_list("risk_id", flat=True)
+              if risk_id in listed]
+    controls = source.controls(chosen)
     positions = []
-    for choice in choices:
-        risk, controls = choice.risk, list(choice.risk.controls.all())
+    for risk_id in chosen:
+        risk = listed[risk_id]
+        live = [c for c in controls.get(risk_id, []) if c.status != Control.Status.RETIRED]
         positions.append({
-            "risk_id": risk.pk, "ref": risk.ref, "heading": risk.heading, "statement": risk.statement,
-            "actions": [c.text for c in controls if c.kind == Control.Kind.ACTION],
-            "potential": [c.text for c in controls if c.kind == Control.Kind.POTENTIAL],
+            "risk_id": risk.id, "ref": risk.ref, "heading": risk.heading, "statement": risk.statement,
+            "actions": [c.text for c in live if c.kind == Control.Kind.ACTION],
+            "potential": [c.text for c in live if c.kind == Control.Kind.POTENTIAL],
             # Ids let a publication's "what changed" tell a reworded control from a new one.
-            "controls": [{"id": c.pk, "kind": c.kind, "text": c.text} for c in controls],
+            "controls": [{"id": c.id, "kind": c.kind, "text": c.text} for c in live],
         })
     return positions
 
@@ -166,27 +153,21 @@ def _score(likelihood, impact):
     return {"likelihood": likelihood, "impact": impact, "score": score, "band": key, "band_label": label}
 
 
-def _appendix_4(paper, risks):
-    reviews = {}
-    for review in (
-        Review.objects.filter(risk__in=risks, reviewed_on__lte=paper.meeting_date)
-        .select_related("reviewer").order_by("-reviewed_on", "-pk")
-    ):
-        reviews.setdefault(review.risk_id, []).append({
-            "reviewed_on": review.reviewed_on.isoformat(), "reviewed_on_display": short_date(review.reviewed_on),
-            "score": _score(review.likelihood, review.impact), "commentary": review.commentary,
-            **trend_data(review.trend),
-        })
-    controls = {}
-    for control in Control.objects.filter(risk__in=risks).select_related("owner").order_by("kind", "position", "pk"):
-        controls.setdefault(control.risk_id, []).append(_control(control))
+def _appendix_4(source, risks, reviews):
+    controls = source.controls([risk.id for risk in risks])
     return [
         {
-            "id": risk.pk, "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
-            "inherent": _score(risk.inherent_likelihood, risk.inherent_impact),
-            "current": _score(risk.current_likelihood, risk.current_impact),
-            "target": _score(risk.target_likelihood, risk.target_impact),
-            "reviews": reviews.get(risk.pk, []), "controls": controls.get(risk.pk, []),
+            "id": risk.id, "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
+            "inherent": _score(*risk.inherent), "current": _score(*risk.current), "target": _score(*risk.target),
+            "reviews": [
+                {
+                    "reviewed_on": review.reviewed_on.isoformat(), "reviewed_on_display": short_date(review.reviewed_on),
+                    "score": _score(review.likelihood, review.impact), "commentary": review.commentary,
+                    **trend_data(review.trend),
+                }
+                for review in reviews.get(risk.id, [])
+            ],
+            "controls": [_control(control) for control in controls.get(risk.id, [])],
         }
         for risk in risks
     ]
@@ -194,12 +175,18 @@ def _appendix_4(paper, risks):
 
 # Public API --------------------------------------------------------------
 
-def gather(paper, *, restricted):
-    """The paper as plain data: what the public (or restricted) pack shows, nothing more."""
+def gather(paper, *, restricted, source=None):
+    """The paper as plain data: what the public (or restricted) pack shows, nothing more.
+
+    The register comes from `source` (a risks.register_source.RegisterSource;
+    by default paper.register_source()); the paper's own text and choices from `paper`.
+    """
+    source = source or paper.register_source()
     short_name = settings.ORGANISATION_SHORT_NAME
-    refs = _references(paper)
-    # Appendices 1 and 4: the risks open as at the meeting date, not today.
-    risks = list(Risk.objects.open_on(paper.meeting_date).order_by("ref_number", "ref_suffix", "pk"))
+    refs = _references(paper, source)
+    # Appendices 1 and 4: the risks open as at the source's day, not today.
+    risks = source.open_risks()
+    reviews = source.reviews([risk.id for risk in risks])
     titles = appendix_titles(short_name)
     appendices = [
         {"number": number, "title": listed, "heading": heading, "restricted": is_restricted}
@@ -216,14 +203,14 @@ def gather(paper, *, restricted):
         },
         "sections": _sections(paper, refs, appendices),
         "appendices": appendices,
-        "appendix_1": _appendix_1(paper, risks),
-        "appendix_2": _appendix_2(paper),
+        "appendix_1": _appendix_1(paper, risks, reviews),
+        "appendix_2": _appendix_2(paper, source, risks),
         "appendix_3": None,
         "appendix_4": None,
     }
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
-        data["appendix_4"] = _appendix_4(paper, risks)
+        data["appendix_4"] = _appendix_4(source, risks, reviews)
     return data
 
 

@@ -8,7 +8,7 @@ from reports.models import Paper, PaperRisk, not_open_at_meeting
 from risks.models import Risk
 from riskregister.tracking import delete_tracked, lock_versioned, save_tracked
 
-FRAME_FIELDS = ("panel", "title", "report_by", "author_name")
+FRAME_FIELDS = ("panel", "title", "report_by", "author_name", "cutoff_date")
 EDITABLE_FIELDS = FRAME_FIELDS + Paper.NARRATIVE_FIELDS
 
 

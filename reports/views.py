@@ -77,7 +77,7 @@ def paper_edit(request, pk):
         else:
             messages.success(request, "Paper saved.")
             return redirect("reports:edit", pk=paper.pk)
-    risks = list(Risk.objects.open_on(paper.meeting_date).order_by("ref_number", "ref_suffix", "pk"))
+    risks = paper.register_source().open_risks()  # refs and titles to copy from
     return render(request, "reports/edit.html", {"paper": paper, "form": form, "risks": risks}, status=status)
 
 

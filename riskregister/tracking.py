@@ -6,7 +6,14 @@ Versioned records (a risk, a paper) are locked before they are changed, and a
 stale version is a conflict, never a silent overwrite.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+from itertools import count
+
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 # The longest reason any form or service accepts for a change. Revisions keep it
 # whole: settings.SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD makes
@@ -52,3 +59,28 @@ def lock_versioned(model, pk, expected_version):
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(obj)
     return obj
+
+
+# Dated revisions ---------------------------------------------------------------
+
+_revision_clock = ContextVar("revision_clock", default=None)
+
+
+@receiver(pre_create_historical_record)
+def _date_revision(sender, history_instance, **kwargs):
+    clock = _revision_clock.get()
+    if clock is not None:
+        history_instance.history_date = next(clock)
+
+
+@contextmanager
+def revisions_dated(moment):
+    """Date every revision written inside at `moment` (a microsecond apart, in
+    the order written) instead of now: for loading a register whose history
+    happened then, such as the September 2017 fixture, so the register as at a
+    date (risks.register_source.AsAtRegister) finds it."""
+    token = _revision_clock.set(moment + timedelta(microseconds=tick) for tick in count())
+    try:
+        yield
+    finally:
+        _revision_clock.reset(token)

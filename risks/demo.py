@@ -4,13 +4,14 @@ and the demo accounts (`load_demo_data`, which the `load_demo` command calls).""
 
 import json
 import secrets
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from controls.models import Control
 from riskregister import access
@@ -18,6 +19,7 @@ from riskregister.roles import ensure_roles
 from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Owner, Risk
+from riskregister.tracking import revisions_dated
 
 REGISTER_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "register_2017_09.json"
 REASON = "Loaded from the September 2017 Audit Panel paper"
@@ -28,12 +30,23 @@ def read_fixture(path=REGISTER_FIXTURE):
         return json.load(handle)
 
 
-@transaction.atomic
+def revisions_moment(data):
+    """When the fixture's revisions are dated: noon on its review date (5 September 2017),
+    so the register as at the September 2017 meeting is rebuilt from the history."""
+    return timezone.make_aware(datetime.combine(date.fromisoformat(data["reviewed_on"]), time(12)))
+
+
 def load_register(*, user, path=REGISTER_FIXTURE):
-    """Create the fixture register. Returns False (and does nothing) if already loaded."""
+    """Create the fixture register, its revisions dated on the fixture's review date.
+    Returns False (and does nothing) if already loaded."""
+    data = read_fixture(path)
+    with transaction.atomic(), revisions_dated(revisions_moment(data)):
+        return _load_register(data, user=user)
+
+
+def _load_register(data, *, user):
     if Risk.objects.exists():
         return False
-    data = read_fixture(path)
     owners = {}
     for item in data["owners"]:
         owners[item["name"]] = services.save_owner(

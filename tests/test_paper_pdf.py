@@ -3,12 +3,14 @@
 PDF renders are slow-ish: each pack is rendered once per module and its bytes
 reused (the demo register is the same in every test here)."""
 
+import datetime
 import gc
 import io
 import re
 import threading
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from reports import rendering
@@ -164,6 +166,8 @@ def test_text_from_the_register_is_escaped_in_html_and_pdf(demo):
     risk = Risk.objects.get(ref="7")
     risk.title = '<b style="color:red">Complaints</b> & <script>alert(1)</script>'
     risk._history_user, risk._change_reason = demo["admin"], "Test of escaping"
+    # Dated before the meeting, so the register as at the meeting has it.
+    risk._history_date = timezone.make_aware(datetime.datetime(2017, 9, 10, 12))
     risk.save()
     data = rendering.gather(Paper.objects.get(), restricted=False)
     html = rendering.render_html(data)

@@ -2,16 +2,17 @@
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from reports import rendering, services
-from reports.markup import NarrativeError, check_plain_text, parse, parse_lines
+from reports.markup import NarrativeError, check_plain_text, link_references, parse, parse_lines, show_references
 from reports.models import Paper
 from risks import services as risk_services
+from riskregister.tracking import revisions_dated
 from risks.models import Risk
 from tests.factories import make_risk
 from tests.seed import appendix_1_rows
@@ -35,10 +36,46 @@ def test_markup_paragraphs_bold_and_references():
     assert parse("") == [] and parse("a ** b") == [[("text", "a ** b")]]
 
 
-@pytest.mark.parametrize("text", ["[[risk:]]", "[[risk:4", "risk:4]]", "[[Risk:4]]", "[[risk:4a]]", "[[ref:4]]"])
-def test_malformed_references_are_errors(text):
-    with pytest.raises(NarrativeError, match=r"not in the form \[\[risk:N\]\]"):
+@pytest.mark.parametrize("text", ["[[risk:]]", "[[risk:4", "risk:4]]", "[[Risk:4]]", "[[risk:4a]]", "[[4]]"])
+def test_stored_text_holds_only_stored_references(text):
+    with pytest.raises(NarrativeError, match="not in a form the paper knows"):
         parse(text)
+
+
+IDS_BY_REF = {"2a": 12, "4": 14}
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("See [[4]] and [[2a]].", "See [[risk:14]] and [[risk:12]]."),
+    ("[[2A]] and [[ 4 ]]", "[[risk:12]] and [[risk:14]]"),  # any case, spaces inside forgiven
+    ("Kept: [[risk:99]]", "Kept: [[risk:99]]"),  # the stored form, checked against the register elsewhere
+    ("No references, a [single] bracket]", "No references, a [single] bracket]"),
+])
+def test_typed_refs_become_stored_identities(typed, stored):
+    assert link_references(typed, IDS_BY_REF, day_display="22 September 2017") == stored
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("See [[99]].", "[[99]]: there is no risk 99 open as at 22 September 2017"),
+    ("See [[ ]].", "A cross-reference is empty: “[[ ]]”"),
+    ("See [[]].", "A cross-reference is empty"),
+    ("See [[[[2a]]]].", "A cross-reference cannot contain another: “See [[[[2a]]]]"),
+    ("See [[2a for funding", "This cross-reference is not closed: “See [[2a for f"),
+    ("See 2a]] here", "closes a cross-reference that was never opened"),
+    ("See [[2a]]]] here", "closes a cross-reference that was never opened"),
+    ("See [[ref:4]].", "“[[ref:4]]” is not a risk's ref"),
+    ("See [[Risk 4]].", "“[[Risk 4]]” is not a risk's ref"),
+])
+def test_bad_typed_references_are_errors_naming_them(typed, message):
+    with pytest.raises(NarrativeError) as error:
+        link_references(typed, IDS_BY_REF, day_display="22 September 2017")
+    assert message in str(error.value)
+
+
+def test_stored_references_show_as_refs():
+    assert show_references("See [[risk:14]], [[risk:12]] and [[risk:99]].", {14: "4", 12: "2a"}) == (
+        "See [[4]], [[2a]] and [[risk:99]]."
+    )
 
 
 @pytest.mark.parametrize("text", ["<p>hi</p>", "<img src=x onerror=alert(1)>", "</style>", "<!-- c -->"])
@@ -90,12 +127,22 @@ def test_organisation_comes_from_settings(paper, settings):
     assert "Appendix 1: EXA corporate risk overview" in html and "Example Authority" in html
 
 
+def recorded_on(day):
+    """Date the revisions written inside on `day` (noon), as if they had been made then."""
+    return revisions_dated(timezone.make_aware(datetime.combine(day, time(12))))
+
+
 def test_trends_are_as_at_the_meeting_date(paper, demo):
     funding = Risk.objects.get(ref="4")
-    review(funding, demo["smt"], date(2017, 12, 1), "increasing")  # after the meeting: not in this paper
+    with recorded_on(date(2017, 12, 1)):
+        review(funding, demo["smt"], date(2017, 12, 1), "increasing")  # after the meeting: not in this paper
     rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
     assert rows["4"]["trend"] == "no_change"
-    review(funding, demo["smt"], date(2017, 9, 20), "decreasing")  # before the meeting: shown
+    review(funding, demo["smt"], date(2017, 9, 21), "fluctuating")  # backdated today: not in the register then
+    rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
+    assert rows["4"]["trend"] == "no_change"
+    with recorded_on(date(2017, 9, 20)):
+        review(funding, demo["smt"], date(2017, 9, 20), "decreasing")  # before the meeting: shown
     rows = {r["ref"]: r for r in rendering.gather(paper, restricted=False)["appendix_1"]}
     assert (rows["4"]["trend"], rows["4"]["glyph"], rows["4"]["trend_label"]) == ("decreasing", "↓", "Decreasing")
 
@@ -103,10 +150,12 @@ def test_trends_are_as_at_the_meeting_date(paper, demo):
 def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
     december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
                                      title="Risk report", copy_from=paper)
-    newcomer = make_risk("15", user=demo["admin"], opened_on=date(2017, 11, 1))
-    review(newcomer, demo["smt"], date(2017, 12, 1), "increasing")
+    with recorded_on(date(2017, 11, 1)):
+        newcomer = make_risk("15", user=demo["admin"], opened_on=date(2017, 11, 1))
     old = Risk.objects.get(ref="1")
-    review(old, demo["smt"], date(2017, 12, 1), "increasing")
+    with recorded_on(date(2017, 12, 1)):
+        review(newcomer, demo["smt"], date(2017, 12, 1), "increasing")
+        review(old, demo["smt"], date(2017, 12, 1), "increasing")
     rows = {r["ref"]: r for r in rendering.gather(december, restricted=False)["appendix_1"]}
     assert rows["15"]["trend"] == "new"
     assert rows["1"]["trend"] == "increasing"
@@ -115,8 +164,10 @@ def test_a_risk_not_in_the_previous_paper_is_new(paper, demo):
 def test_a_risk_in_the_previous_paper_is_not_new_even_if_first_reviewed_since(paper, demo):
     december = services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
                                      title="Risk report", copy_from=paper)
-    listed_in_september = make_risk("15", user=demo["admin"], opened_on=date(2017, 9, 1))
-    review(listed_in_september, demo["smt"], date(2017, 12, 1), "decreasing")
+    with recorded_on(date(2017, 9, 1)):
+        listed_in_september = make_risk("15", user=demo["admin"], opened_on=date(2017, 9, 1))
+    with recorded_on(date(2017, 12, 1)):
+        review(listed_in_september, demo["smt"], date(2017, 12, 1), "decreasing")
     assert "15" in refs(rendering.gather(paper, restricted=False)["appendix_1"])
     rows = {r["ref"]: r for r in rendering.gather(december, restricted=False)["appendix_1"]}
     assert rows["15"]["trend"] == "decreasing"
@@ -182,9 +233,10 @@ def test_open_on_counts_the_day_raised_but_not_the_day_closed(demo):
 
 def test_appendix_2_leaves_out_a_chosen_risk_closed_before_the_meeting(paper, demo):
     risk = Risk.objects.get(ref="8")
-    # Raised after the meeting (corrected date): not open as at the meeting, so not in the paper.
-    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
-                              reason="Date corrected", opened_on=date(2017, 10, 2))
+    # Raised after the meeting (date corrected before it): not open as at the meeting, so not in the paper.
+    with recorded_on(date(2017, 9, 10)):
+        risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                                  reason="Date corrected", opened_on=date(2017, 10, 2))
     data = rendering.gather(paper, restricted=True)
     assert "CJ Devolution" not in [p["heading"] for p in data["appendix_2"]]
     assert "8" not in refs(data["appendix_1"]) and "8" not in refs(data["appendix_4"])
@@ -261,7 +313,8 @@ def test_gather_queries_do_not_grow_with_the_register(paper, demo, django_assert
     with CaptureQueriesContext(connection) as before:
         rendering.gather(paper, restricted=True)
     for number in range(20, 40):  # raised before the meeting, half of them closed since
-        risk = make_risk(str(number), user=demo["admin"], opened_on=date(2017, 5, 1))
+        with recorded_on(date(2017, 5, 1)):
+            risk = make_risk(str(number), user=demo["admin"], opened_on=date(2017, 5, 1))
         if number % 2:
             close(risk, demo["smt"])
     make_risk("40", user=demo["admin"])  # raised after the meeting

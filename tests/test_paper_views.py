@@ -1,6 +1,6 @@
 """Composing papers in the browser: each view by role, wrong method, bad input, side effects."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from reports import services as paper_services
 from reports.models import Paper, PaperRisk
+from riskregister.tracking import revisions_dated
 from risks import services as risk_services
 from risks.models import Risk
-from tests.edit_helpers import page_form
+from tests.edit_helpers import form_values, page_form
 from tests.factories import make_risk
 
 pytestmark = pytest.mark.django_db
@@ -134,17 +135,34 @@ def edit_data(paper, **changes):
     return {**page_form(urls(paper)["edit"], username="author"), "reason": "Edited in a test", **changes}
 
 
-def test_edit_page_offers_the_cross_reference_codes(client_for, paper):
+def test_edit_page_shows_references_as_refs_and_lists_refs_to_copy(client_for, paper):
     response = client_for("author").get(urls(paper)["edit"])
     funding = Risk.objects.get(ref="4")
-    assert f"<code>[[risk:{funding.pk}]]</code>" in response.text
-    assert 'name="version"' in response.text
+    assert "[[risk:" not in response.text  # no internal codes, in the text or in a table
+    values = form_values(response.text)
+    assert "the risk on sufficient funding ([[4]]) has a domino effect" in values["key_considerations"]
+    assert f"<tr><td>4</td><td>{funding.title}</td></tr>" in response.text
+    assert values["version"] == str(paper.version)
+
+
+def test_a_typed_ref_round_trips(client_for, paper, demo):
+    client = client_for("author")
+    data = form_values(client.get(urls(paper)["edit"]).text)
+    data.update(summary="As [[2b]] shows, and [[2A]] too.", reason="Cross-references")
+    response = client.post(urls(paper)["edit"], data)
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    two_b, two_a = Risk.objects.get(ref="2b"), Risk.objects.get(ref="2a")
+    assert paper.summary == f"As [[risk:{two_b.pk}]] shows, and [[risk:{two_a.pk}]] too."
+    assert paper.history.latest().history_change_reason == "Cross-references"
+    assert "As Risk 2b shows, and Risk 2a too." in client.get(urls(paper)["preview"]).text
+    assert form_values(client.get(urls(paper)["edit"]).text)["summary"] == "As [[2b]] shows, and [[2a]] too."
 
 
 def test_edit_saves_with_history_and_the_reference_follows_a_renumbered_risk(client_for, paper, demo):
     funding = Risk.objects.get(title="Adequate funding")
     client = client_for("author")
-    response = client.post(urls(paper)["edit"], edit_data(paper, legal=f"See [[risk:{funding.pk}]] for funding."))
+    response = client.post(urls(paper)["edit"], edit_data(paper, legal="See [[4]] for funding."))
     assert response.status_code == 302
     before = paper.version
     paper.refresh_from_db()
@@ -154,23 +172,41 @@ def test_edit_saves_with_history_and_the_reference_follows_a_renumbered_risk(cli
     assert "See Risk 4 for funding." in client.get(urls(paper)["preview"]).text
     risk_services.update_risk(risk_id=funding.pk, expected_version=funding.version, user=demo["smt"],
                               reason="Renumbered", ref="40")
-    assert "See Risk 40 for funding." in client.get(urls(paper)["preview"]).text
+    # Renumbered today: the paper shows the register as at its meeting, where it was risk 4.
+    assert "See Risk 4 for funding." in client.get(urls(paper)["preview"]).text
+    with revisions_dated(timezone.make_aware(datetime(2017, 9, 10, 12))):
+        risk_services.update_risk(risk_id=funding.pk, expected_version=funding.version + 1, user=demo["smt"],
+                                  reason="Renumbered before the meeting", ref="41")
+    assert "See Risk 41 for funding." in client.get(urls(paper)["preview"]).text
+
+
+def test_text_stored_with_internal_codes_keeps_working(client_for, paper):
+    funding = Risk.objects.get(title="Adequate funding")
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"See [[risk:{funding.pk}]]."))
+    assert response.status_code == 302
+    assert Paper.objects.get(pk=paper.pk).legal == f"See [[risk:{funding.pk}]]."
+    assert "See Risk 4." in client_for("author").get(urls(paper)["preview"]).text
 
 
 @pytest.mark.parametrize("text,message", [
-    ("See [[risk:4 for funding.", "not in the form [[risk:N]]"),
-    ("See [[ref:4]].", "not in the form [[risk:N]]"),
-    ("See [[risk:999999]].", "refers to no risk"),
+    ("See [[99]] for funding.", "[[99]]: there is no risk 99 open as at 22 September 2017 (the meeting date)"),
+    ("See [[ ]].", "A cross-reference is empty: “[[ ]]”"),
+    ("See [[[[2a]]]].", "A cross-reference cannot contain another: “See [[[[2a]]]]"),
+    ("See [[2a for funding.", "This cross-reference is not closed: “See [[2a for f"),
+    ("See [[ref:4]].", "“[[ref:4]]” is not a risk&#x27;s ref"),
+    ("See [[risk:999999]].", "refers to a risk no longer in the register"),
     ("<b>Bold</b> claim", "Write plain text"),
     ("<style>body{display:none}</style>", "Write plain text"),
 ])
 def test_edit_refuses_bad_narrative(client_for, paper, text, message):
-    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, financial=text))
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, financial=text, summary="Now [[2b]]."))
     assert response.status_code == 200
     assert message in response.text and 'href="#id_financial"' in response.text
     assert "&lt;" in response.text or "[[" in response.text  # what was typed is kept (escaped)
-    assert Paper.objects.get(pk=paper.pk).version == paper.version
-    assert text not in Paper.objects.get(pk=paper.pk).financial
+    assert form_values(response.text)["summary"] == "Now [[2b]]."
+    saved = Paper.objects.get(pk=paper.pk)
+    assert saved.version == paper.version and saved.summary == paper.summary  # nothing saved, not even the good section
+    assert text not in saved.financial
 
 
 def test_edit_refuses_a_reference_to_a_closed_risk(client_for, paper, demo):
@@ -178,21 +214,25 @@ def test_edit_refuses_a_reference_to_a_closed_risk(client_for, paper, demo):
     risk_services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Closed")
     later = paper_services.create_paper(user=demo["author"], reason="Next", title="Next",
                                         meeting_date=timezone.localdate() + timedelta(days=60))
-    response = client_for("author").post(urls(later)["edit"], edit_data(later, legal=f"[[risk:{risk.pk}]]"))
-    assert "refers to a closed risk (Risk 12, closed on" in response.text
-    assert f"[[risk:{risk.pk}]]</code>" not in response.text  # not offered in the list of codes
+    response = client_for("author").post(urls(later)["edit"], edit_data(later, legal="[[12]]"))
+    assert "[[12]]: there is no risk 12 open as at" in response.text
+    assert f"<tr><td>12</td><td>{risk.title}</td></tr>" not in response.text  # not offered in the list
     assert Paper.objects.get(pk=later.pk).version == later.version
+    response = client_for("author").post(urls(later)["edit"], edit_data(later, legal=f"[[risk:{risk.pk}]]"))
+    assert "[[12]] refers to a closed risk (Risk 12, closed on" in response.text
     # The September 2017 paper may still refer to it: it was open on that meeting date.
-    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]"))
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal="[[12]]"))
     assert response.status_code == 302
     assert Paper.objects.get(pk=paper.pk).legal == f"[[risk:{risk.pk}]]"
 
 
 def test_edit_refuses_a_reference_to_a_risk_raised_after_the_meeting(client_for, paper, demo):
     risk = make_risk("20", user=demo["smt"])  # raised today
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal="[[20]]"))
+    assert "[[20]]: there is no risk 20 open as at 22 September 2017" in response.text
+    assert f"<tr><td>20</td><td>{risk.title}</td></tr>" not in response.text
     response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]"))
-    assert "refers to Risk 20, raised after the meeting date" in response.text
-    assert f"[[risk:{risk.pk}]]</code>" not in response.text
+    assert "[[20]] refers to Risk 20, raised after the meeting date" in response.text
     assert Paper.objects.get(pk=paper.pk).version == paper.version
 
 

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from publications import publishing
@@ -23,6 +24,7 @@ from publications.models import ImmutableError, Publication, PublishedFile
 from publications.views import demote_headings
 from reports import rendering, services as paper_services
 from reports.models import Paper
+from riskregister.tracking import revisions_dated
 from risks import services as risk_services
 from risks.models import Risk
 from tests.edit_helpers import form_values
@@ -137,8 +139,10 @@ def test_a_paper_failing_validation_is_not_published(paper, demo, client_for, br
     # Closing a risk today would not do: it was open on the 2017 meeting date.
     ref = "4" if breakage == "reference_raised_after_the_meeting" else "1"  # funding is cross-referenced; risk 1 is in Appendix 2 only
     risk = Risk.objects.get(ref=ref, status="open")
-    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
-                              reason="Date raised corrected", opened_on=datetime.date(2017, 10, 2))
+    # Corrected before the meeting, so the register as at the meeting has it raised after it.
+    with revisions_dated(timezone.make_aware(datetime.datetime(2017, 9, 10, 12))):
+        risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                                  reason="Date raised corrected", opened_on=datetime.date(2017, 10, 2))
     with pytest.raises(ValidationError):
         publishing.publish_paper(paper_id=paper.pk, user=demo["author"])
     response = client_for("author").post(reverse("reports:publish", args=[paper.pk]), {"reason": ""})

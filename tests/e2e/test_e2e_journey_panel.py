@@ -4,6 +4,7 @@ restricted pack."""
 
 import datetime
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from controls.models import Control
@@ -11,7 +12,7 @@ from publications import publishing
 from reports import services as paper_services
 from reports.models import Paper
 from risks.models import Trend
-from riskregister.tracking import save_tracked
+from riskregister.tracking import revisions_dated, save_tracked
 from risks.services import record_review
 from tests.e2e.helpers import BROWSER, assert_accessible, save_screenshot
 from tests.e2e.pages import adequate_funding
@@ -27,10 +28,12 @@ def publish_two_quarters(author):
     september = Paper.objects.get(meeting_date="2017-09-22")
     publishing.publish_paper(paper_id=september.pk, user=author)
     risk = adequate_funding()
-    record_review(risk_id=risk.pk, user=author, reason="December review", reviewed_on=datetime.date(2017, 12, 1),
-                  trend=Trend.INCREASING, likelihood=5, impact=5, commentary="Settlement below inflation.")
-    save_tracked(Control(risk=risk, name=NEW_CONTROL, description=CONTROL_TEXT,
-                         lever="convening", status="planned"), user=author, reason="New control")
+    # Recorded on 1 December 2017: the December paper shows the register as at its meeting.
+    with revisions_dated(timezone.make_aware(datetime.datetime(2017, 12, 1, 12))):
+        record_review(risk_id=risk.pk, user=author, reason="December review", reviewed_on=datetime.date(2017, 12, 1),
+                      trend=Trend.INCREASING, likelihood=5, impact=5, commentary="Settlement below inflation.")
+        save_tracked(Control(risk=risk, name=NEW_CONTROL, description=CONTROL_TEXT,
+                             lever="convening", status="planned"), user=author, reason="New control")
     december = paper_services.create_paper(
         user=author, reason="Next quarter", meeting_date=datetime.date(2017, 12, 15), title=september.title,
         copy_from=september, panel=september.panel, report_by=september.report_by,
