@@ -25,6 +25,7 @@ from reports import changes, publishing
 from reports.models import Paper, Publication, PublishedFile
 from riskregister import access
 from riskregister.forms import SpecificMessagesMixin
+from rounds.services import outstanding_for_paper, publish_with_gate
 
 logger = logging.getLogger("reports.publications")
 
@@ -226,6 +227,11 @@ class PublishForm(SpecificMessagesMixin, forms.Form):
         label="Reason for publishing", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for a correction: say what was wrong in the published version.",
     )
+    accept_outstanding = forms.CharField(
+        label="Reason for publishing with items outstanding", max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when the review round has items outstanding; stored with the publication.",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -238,7 +244,8 @@ def publish(request, pk):
     errors = publishing.validation_errors(paper)
     if request.method == "POST" and form.is_valid() and not errors:
         try:
-            publication = publishing.publish_paper(paper_id=paper.pk, user=request.user, reason=form.cleaned_data["reason"])
+            publication = publish_with_gate(paper_id=paper.pk, user=request.user, reason=form.cleaned_data["reason"],
+                                            accept_outstanding=form.cleaned_data["accept_outstanding"])
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, field_errors in error.message_dict.items():
@@ -252,5 +259,5 @@ def publish(request, pk):
         form.add_error(None, "The paper cannot be published until the problems below are put right.")
     return render(request, "reports/published/confirm.html", {
         "paper": paper, "form": form, "errors": errors, "last": last,
-        "next_version": (last.version + 1) if last else 1,
+        "next_version": (last.version + 1) if last else 1, "outstanding": outstanding_for_paper(paper),
     })

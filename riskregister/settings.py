@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "risks",
     "controls",
     "reports",
+    "django_tasks_db",
+    "rounds",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,28 @@ RISK_SCORE_BANDS = [
     (8, "medium", "Medium"),
     (1, "low", "Low"),
 ]
+
+# Background work (review reminders): Django's tasks framework with a
+# database-backed queue, the same on SQLite and PostgreSQL. `make run` starts
+# a worker (manage.py db_worker) beside the web server.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Email, with Django's own setting names, from the environment. Development
+# (and any setup that names no backend) prints emails on the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "risk-register@example.org")
+# Links in emails: the site's address as people reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Review rounds: the reminder "the deadline is near" goes this many days before it.
+ROUND_REMINDER_DAYS_BEFORE = int(os.environ.get("ROUND_REMINDER_DAYS_BEFORE", "3"))
 
 LOGGING = {
     "version": 1,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("papers/", include("reports.urls")),
     path("published/", include("reports.publication_urls")),
+    path("rounds/", include("rounds.urls")),
 ]

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from riskregister.forms import SpecificMessagesMixin
 from risks.models import SCORE_VALIDATORS, Owner, Risk, Trend
@@ -140,14 +141,20 @@ def suggested_trend(previous_score, new_score):
     return Trend.NO_CHANGE
 
 
+# "New" is not a judgement a reviewer makes: a risk is New in a paper when it was
+# not open at the previous meeting.
+REVIEW_TRENDS = [(value, label) for value, label in Trend.choices if value != Trend.NEW]
+
+
 class ReviewForm(SpecificMessagesMixin, forms.Form):
-    reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text="For example, 2017-09-05.")
+    reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  initial=timezone.localdate,
+                                  help_text="Today unless the review happened earlier. For example, 2017-09-05.")
     likelihood = forms.IntegerField(label="Current likelihood", validators=SCORE_VALIDATORS,
                                     min_value=1, max_value=5, help_text="From 1 (lowest) to 5 (highest).")
     impact = forms.IntegerField(label="Current impact", validators=SCORE_VALIDATORS,
                                 min_value=1, max_value=5, help_text="From 1 (lowest) to 5 (highest).")
-    trend = forms.ChoiceField(choices=Trend.choices, widget=forms.RadioSelect)
+    trend = forms.ChoiceField(choices=REVIEW_TRENDS, widget=forms.RadioSelect)
     commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4000, required=False)
     trend_reason = forms.CharField(
         label="Why does the trend differ from the score change?", max_length=500, required=False,

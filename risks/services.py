@@ -16,7 +16,7 @@ from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 RISK_EDITABLE_FIELDS = (
     "ref", "title", "description", "summary_heading", "summary_statement", "parent",
     "partner_ref", "inherent_likelihood", "inherent_impact", "target_likelihood",
-    "target_impact", "opened_on", "next_review",
+    "target_impact", "opened_on", "next_review", "review_interval_months",
 )
 
 
@@ -120,6 +120,8 @@ def record_review(*, risk_id, user, reason, reviewed_on, trend, likelihood, impa
         risk.current_impact = impact
         risk.trend = trend
         risk.last_reviewed = reviewed_on
+        # Reviews keep the calendar: the next one is due an interval after this one.
+        risk.next_review = risk.next_review_after(reviewed_on)
         risk.version += 1
         save_tracked(risk, user=user, reason=reason)
     return review

@@ -48,7 +48,9 @@ class Command(BaseCommand):
             from reports.demo import load_demo_papers
         except ImportError:
             return []
-        return [load_demo_papers]
+        from rounds.demo import load_demo_rounds
+
+        return [load_demo_papers, load_demo_rounds]
 
     @staticmethod
     def _account(username, first_name, last_name, role):
