@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -87,7 +87,7 @@ def claim(reminder):
     ) == 1
 
 
-def message(reminder, rows, connection=None):
+def message(reminder, rows):
     review_round = reminder.round
     context = {
         "owner": reminder.owner, "round": review_round, "paper": review_round.paper, "kind": reminder.kind,
@@ -103,18 +103,18 @@ def message(reminder, rows, connection=None):
                f"{review_round.paper.meeting_date:%d %B %Y}, due {review_round.deadline:%d %B %Y}")
     email = EmailMultiAlternatives(
         subject=subject, body=render_to_string("rounds/email/reminder.txt", context),
-        to=[reminder.owner.email], connection=connection,
+        to=[reminder.owner.email],
     )
     email.attach_alternative(render_to_string("rounds/email/reminder.html", context), "text/html")
     return email
 
 
-def send(item, connection):
+def send(item, mailer):
     reminder = item.reminder
     if not claim(reminder):
         return False
     try:
-        message(reminder, item.rows, connection).send(fail_silently=False)
+        mailer.send_messages([message(reminder, item.rows)])
     except SEND_ERRORS as error:
         logger.warning("Reminder %s to %s not sent: %s", reminder.pk, reminder.owner.email, error)
         Reminder.objects.filter(pk=reminder.pk).update(claimed_at=None, last_error=str(error)[:500] or type(error).__name__)
@@ -128,12 +128,12 @@ def send_due_reminders(today=None):
     items = pending(today)
     if not items:
         return 0
-    connection = get_connection(fail_silently=False)
+    mailer = mailers.default
     try:
-        return sum(1 for item in items if send(item, connection))
+        return sum(1 for item in items if send(item, mailer))
     finally:
         try:
-            connection.close()
+            mailer.close()
         except SEND_ERRORS:
             pass
 
