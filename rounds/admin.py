@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rounds.models import Confirmation, PublicationGateOverride, Reminder, ReviewRound, SignOff
+from rounds.models import Reminder, ReviewRound, SignOff
 
 
 @admin.register(ReviewRound)
@@ -26,8 +26,4 @@ class SignOffAdmin(admin.ModelAdmin):
         return False  # signed off on the round page, where the digest is taken
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-admin.site.register(Confirmation)
-admin.site.register(PublicationGateOverride)
+        return False  # what was signed stays as it was signed

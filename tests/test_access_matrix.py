@@ -62,6 +62,23 @@ EXPECTED = {
     "published:version_restricted": (LOGIN, 403, 200, 200, 200),
     "published:pdf_restricted": (LOGIN, 403, 200, 200, 200),
     "published:html_restricted": (LOGIN, 403, 200, 200, 200),
+    # Review rounds and owners (issue 12)
+    "rounds:list": (LOGIN, 403, 200, 200, 200),
+    "rounds:open": (LOGIN, 403, 403, 200, 200),
+    "rounds:detail": (LOGIN, 403, 200, 200, 200),
+    "rounds:csv": (LOGIN, 403, 200, 200, 200),
+    "rounds:confirm": (LOGIN, 403, 200, 403, 200),
+    "rounds:sign_off": (LOGIN, 403, 200, 403, 200),
+    "rounds:owners": (LOGIN, 403, 200, 200, 200),
+    "rounds:owner_create": (LOGIN, 403, 200, 403, 200),
+    "rounds:owner_edit": (LOGIN, 403, 200, 403, 200),
+    # The task queue's results (django-tasks-db): read-only, staff only.
+    "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin:django_tasks_database_dbtaskresult_add": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_tasks_database_dbtaskresult_change": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin:django_tasks_database_dbtaskresult_delete": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_tasks_database_dbtaskresult_history": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, REDIRECT),
     # The admin: staff only (the demo's admin is the only staff account).
     "admin:index": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin:login": (200, 200, 200, 200, REDIRECT),
@@ -93,6 +110,8 @@ ADMIN_MODELS = {
     "risks_risk": {}, "risks_owner": {}, "risks_review": {}, "risks_riskowner": {}, "risks_riskdependency": {},
     "controls_control": {}, "reports_paper": {},
     "reports_publication": {"add": 403, "delete": 403},  # read-only: nothing published is changed
+    "rounds_reviewround": {}, "rounds_reminder": {"add": 403},
+    "rounds_signoff": {"add": 403},  # its change page shows it read-only
 }
 
 
@@ -162,6 +181,11 @@ def path_for(key, route, world):
     if key.startswith("risks:"):
         named["pk"] = world["risk"].pk
         named["history_id"] = world["risk"].history.order_by("history_id").first().history_id
+    if key.startswith("rounds:"):
+        named["pk"] = world["round"].pk
+        named["owner"] = world["admin_objects"]["risks_owner"].pk
+    if "dbtaskresult" in key:
+        named["object_id"] = world["task"].id
     if key == "admin:view_on_site":
         named["object_id"] = world["risk"].pk
     positional = [obj.pk, obj.history.first().history_id] if key.endswith("_simple_history") else []
@@ -183,6 +207,8 @@ def world(demo, client):
     from django.contrib.auth.models import Group, User
     from risks.models import Owner, Review, RiskDependency, RiskOwner
     from risks.services import add_dependency
+    from rounds.models import Reminder, ReviewRound, SignOff
+    from rounds.tasks import send_reminders_task
 
     if not AccessFailureLog.objects.exists():
         AccessFailureLog.objects.create(username="nobody", ip_address="127.0.0.1", user_agent="test", path_info="/")
@@ -194,9 +220,16 @@ def world(demo, client):
         "axes_accessfailurelog": AccessFailureLog, "risks_risk": Risk, "risks_owner": Owner, "risks_review": Review,
         "risks_riskowner": RiskOwner, "risks_riskdependency": RiskDependency, "controls_control": Control,
         "reports_paper": Paper, "reports_publication": Publication,
+        "rounds_reviewround": ReviewRound, "rounds_reminder": Reminder, "rounds_signoff": SignOff,
     }
+    review_round = ReviewRound.objects.get(paper=paper)
+    if not Reminder.objects.exists():
+        Reminder.objects.create(round=review_round, owner=Owner.objects.first(), kind="opening",
+                                due_on=review_round.opens_on)
+    task = send_reminders_task.enqueue()
     return {
         "paper": paper, "publication": publication, "risk": risks[0], "users": demo,
+        "round": review_round, "task": task,
         "admin_objects": {prefix: model.objects.order_by("pk").first() for prefix, model in models.items()},
     }
 
