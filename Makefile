@@ -20,7 +20,9 @@ install: $(INSTALLED)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop); a tasks worker runs beside it (reminder emails)"
+	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -75,8 +75,13 @@ class NewRiskForm(RiskForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, owner):
+        return owner.name if owner.active else f"{owner.name} (retired)"
+
+
 class OwnerForm(SpecificMessagesMixin, forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = OwnerChoiceField(
         queryset=Owner.objects.all(), required=False, empty_label="(none)",
         error_messages={"invalid_choice": "Choose an owner from the list."},
     )
@@ -99,6 +104,13 @@ class BaseOwnerFormSet(forms.BaseFormSet):
         owners = [form.cleaned_data["owner"].pk for form in self.forms if form.cleaned_data.get("owner")]
         if len(owners) != len(set(owners)):
             raise ValidationError("Name each owner only once.")
+        # A retired owner may stay on a risk they already own, but is not given new ones.
+        already = {row.get("owner") for row in self.initial or []}
+        retired = [form.cleaned_data["owner"].name for form in self.forms
+                   if form.cleaned_data.get("owner") and not form.cleaned_data["owner"].active
+                   and form.cleaned_data["owner"].pk not in already]
+        if retired:
+            raise ValidationError(f"{', '.join(retired)} retired as an owner: choose an active owner.")
 
 
 OwnerFormSet = forms.formset_factory(

@@ -318,3 +318,14 @@ def test_new_risk_button_for_smt_editors_only(demo, client_for):
     assert create in client_for("smt").get(reverse("risks:register")).content.decode()
     assert create in client_for("smt").get(reverse("home")).content.decode()
     assert create not in client_for("author").get(reverse("risks:register")).content.decode()
+
+
+def test_a_retired_owner_is_not_given_new_risks(demo, client_for):
+    from tests.edit_helpers import new_risk_data
+
+    owner = Owner.objects.first()
+    owner.active = False
+    owner.save()
+    response = client_for("smt").post(reverse("risks:create"), new_risk_data())
+    assert f"{owner.name} retired as an owner: choose an active owner." in response.content.decode()
+    assert not Risk.objects.filter(title="Cyber attack").exists()

@@ -17,10 +17,12 @@ from risks.models import Risk
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "conflict",
+    "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
     "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
-AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm"]
+AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm",
+                "round-open", "round-open-error"]
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
@@ -32,6 +34,12 @@ def adequate_funding():
 
 def september_paper():
     return Paper.objects.get(meeting_date="2017-09-22")
+
+
+def september_round():
+    from rounds.models import ReviewRound
+
+    return ReviewRound.objects.get(paper=september_paper())
 
 
 def published_september():
@@ -94,6 +102,29 @@ def open_page(page, name):
         page.goto(f"/papers/{september_paper().pk}/preview/")
     elif name == "publish-confirm":
         page.goto(f"/papers/{september_paper().pk}/publish/")
+    elif name == "rounds":
+        page.goto("/rounds/")
+    elif name == "round":
+        page.goto(f"/rounds/{september_round().pk}/")
+    elif name in ("round-confirm", "round-confirm-error"):
+        page.goto(f"/rounds/{september_round().pk}/risks/{adequate_funding().pk}/confirm/")
+        if name == "round-confirm-error":
+            page.get_by_role("button", name="Confirm unchanged").click()
+            page.get_by_role("alert").wait_for()
+    elif name == "round-sign-off":
+        page.goto(f"/rounds/{september_round().pk}/sign-off/")
+    elif name == "owners":
+        page.goto("/rounds/owners/")
+    elif name in ("owner-edit", "owner-edit-error"):
+        page.goto("/rounds/owners/new/")
+        if name == "owner-edit-error":
+            page.get_by_role("button", name="Save").click()
+            page.get_by_role("alert").wait_for()
+    elif name in ("round-open", "round-open-error"):
+        page.goto("/rounds/open/")
+        if name == "round-open-error":
+            page.get_by_role("button", name="Open the round").click()
+            page.get_by_role("alert").wait_for()
     elif name == "published-overview":
         published_september()
         page.goto("/published/")
