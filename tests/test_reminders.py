@@ -172,9 +172,9 @@ def test_send_reminders_command_prints_how_many(december, monkeypatch):
     assert out.getvalue().strip().endswith("Sent 0 reminder emails.")
 
 
-def test_opening_a_round_queues_the_reminders_for_the_worker(demo, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.open_round(meeting_date=MEETING, opens_on=OPENS, deadline=DEADLINE, user=demo["author"])
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection, as a real one does
+def test_opening_a_round_queues_the_reminders_for_the_worker(demo):
+    services.open_round(meeting_date=MEETING, opens_on=OPENS, deadline=DEADLINE, user=demo["author"])
     task = DBTaskResult.objects.get()
     assert task.task_path == "rounds.tasks.send_reminders_task"
     call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO(), stderr=io.StringIO())
