@@ -187,9 +187,11 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 # Email: Django 6.1's MAILERS, built from environment variables with Django's own
 # names (EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-# EMAIL_USE_TLS, EMAIL_TIMEOUT, EMAIL_FILE_PATH). Development, and any setup that
-# names no backend, prints emails on the console.
-EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_USE_TLS, EMAIL_TIMEOUT, EMAIL_FILE_PATH). Development (DEBUG on) prints emails
+# on the console unless a backend is named; otherwise the default is SMTP.
+EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
 if EMAIL_BACKEND_PATH.endswith(".smtp.EmailBackend"):
     EMAIL_OPTIONS = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
