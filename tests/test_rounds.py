@@ -329,3 +329,33 @@ def test_a_retired_owner_is_not_given_new_risks(demo, client_for):
     response = client_for("smt").post(reverse("risks:create"), new_risk_data())
     assert f"{owner.name} retired as an owner: choose an active owner." in response.content.decode()
     assert not Risk.objects.filter(title="Cyber attack").exists()
+
+
+def test_the_quarter_from_opening_to_publishing(demo, client_for, django_capture_on_commit_callbacks):
+    """Issue 12's "done when", at the level of pages: open, remind, update, sign off, publish, change."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from rounds.reminders import send_due_reminders
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for("author").post(reverse("rounds:open"), {
+            "meeting_date": "2017-12-12", "opens_on": "2017-11-01", "deadline": "2017-11-24"})
+    review_round = ReviewRound.objects.get(paper__meeting_date=DECEMBER)
+    assert send_due_reminders(date(2017, 11, 1)) == len(mail.outbox) == 3  # one per owner of risks
+    client = client_for(None)
+    for owner in Owner.objects.filter(risks__isnull=False).distinct().select_related("user"):
+        client.force_login(owner.user, backend="django.contrib.auth.backends.ModelBackend")
+        for row in next(item for item in status.my_updates(owner.user) if item["round"] == review_round)["rows"]:
+            client.post(reverse("rounds:confirm", args=[review_round.pk, row.risk.pk]), {"words": "As before"})
+    assert set(statuses(review_round).values()) == {status.CONFIRMED}
+    client_for("smt").post(reverse("rounds:sign_off", args=[review_round.pk]), {"note": "SMT, 28 November"})
+    assert status.sign_off_state(review_round).current
+    publish = client_for("author").post(reverse("reports:publish", args=[review_round.paper.pk]), {"reason": ""})
+    assert publish.status_code == 302
+    publication = Publication.objects.get(paper=review_round.paper)
+    assert not PublicationGateOverride.objects.filter(publication=publication).exists()
+    risk = Risk.objects.open().first()
+    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=get_user_model().objects.get(username="smt"),
+                              reason="After the panel", title="Changed after sign-off")
+    assert "Out of date" in client_for("author").get(reverse("rounds:detail", args=[review_round.pk])).content.decode()
