@@ -134,6 +134,11 @@ def add_dependency(*, risk, depends_on, note="", user, reason):
 
 
 @transaction.atomic
+def remove_dependency(dependency, *, user, reason):
+    delete_tracked(dependency, user=user, reason=reason)
+
+
+@transaction.atomic
 def save_owner(owner, *, user, reason):
     return save_tracked(owner, user=user, reason=reason)
 

@@ -18,7 +18,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from reports import publishing
 from reports.models import Paper, Publication
-from risks.models import Risk
+from risks.models import Risk, RiskDependency
 
 LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin login", "redirect"
 ROLES = (None, "panel", "smt", "author", "admin")  # None: anonymous
@@ -43,6 +43,8 @@ EXPECTED = {
     "risks:reopen": (LOGIN, 403, 200, 403, 200),
     "risks:review": (LOGIN, 403, 200, 403, 200),
     "risks:restore": (LOGIN, 403, 200, 403, 200),
+    "risks:dependencies": (LOGIN, 403, 200, 403, 200),
+    "risks:remove_dependency": (LOGIN, 405, 405, 405, 405),  # a POST
     # Drafts of papers (issue 4)
     "reports:list": (LOGIN, 403, 200, 200, 200),
     "reports:create": (LOGIN, 403, 403, 200, 200),
@@ -181,6 +183,9 @@ def path_for(key, route, world):
     if key.startswith("risks:"):
         named["pk"] = world["risk"].pk
         named["history_id"] = world["risk"].history.order_by("history_id").first().history_id
+    if key == "risks:remove_dependency":
+        dependency = RiskDependency.objects.order_by("pk").first()
+        named["pk"], named["dependency"] = dependency.risk_id, dependency.pk
     if key.startswith("rounds:"):
         named["pk"] = world["round"].pk
         named["owner"] = world["admin_objects"]["risks_owner"].pk

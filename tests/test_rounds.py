@@ -359,3 +359,25 @@ def test_the_quarter_from_opening_to_publishing(demo, client_for, django_capture
     risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=get_user_model().objects.get(username="smt"),
                               reason="After the panel", title="Changed after sign-off")
     assert "Out of date" in client_for("author").get(reverse("rounds:detail", args=[review_round.pk])).content.decode()
+
+
+def test_smt_editors_keep_a_risks_dependencies(demo, client_for):
+    from risks.models import RiskDependency
+
+    risk, other = list(Risk.objects.open()[:2])
+    client = client_for("smt")
+    url = reverse("risks:dependencies", args=[risk.pk])
+    assert url in client.get(reverse("risks:detail", args=[risk.pk])).content.decode()
+    missing = client.post(url, {"depends_on": "", "reason": "x"})
+    assert "Select the risk this one depends on." in missing.content.decode()
+    RiskDependency.objects.filter(risk=risk, depends_on=other).delete()
+    client.post(url, {"depends_on": other.pk, "note": "Funding knocks on", "reason": "Dependency recorded"})
+    dependency = RiskDependency.objects.get(risk=risk, depends_on=other)
+    assert dependency.history.first().history_user == demo["smt"]
+    twice = client.post(url, {"depends_on": other.pk, "reason": "Again"})
+    assert "This dependency is already recorded." in twice.content.decode()
+    assert client_for("author").get(url).status_code == 403
+    client = client_for("smt")
+    client.post(reverse("risks:remove_dependency", args=[risk.pk, dependency.pk]))
+    assert not RiskDependency.objects.filter(pk=dependency.pk).exists()
+    assert RiskDependency.history.filter(id=dependency.pk, history_type="-").get().history_user == demo["smt"]

@@ -18,6 +18,7 @@ ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "conflict",
     "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
+    "risk-dependencies",
     "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
@@ -113,6 +114,8 @@ def open_page(page, name):
             page.get_by_role("alert").wait_for()
     elif name == "round-sign-off":
         page.goto(f"/rounds/{september_round().pk}/sign-off/")
+    elif name == "risk-dependencies":
+        page.goto(f"/risks/{adequate_funding().pk}/dependencies/")
     elif name == "owners":
         page.goto("/rounds/owners/")
     elif name in ("owner-edit", "owner-edit-error"):
