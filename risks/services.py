@@ -121,7 +121,7 @@ def record_review(*, risk_id, user, reason, reviewed_on, trend, likelihood, impa
         risk.trend = trend
         risk.last_reviewed = reviewed_on
         # Reviews keep the calendar: the next one is due an interval after this one.
-        risk.next_review = risk.next_review_after(reviewed_on)
+        risk.next_review = risk.next_review_after(review.reviewed_on)
         risk.version += 1
         save_tracked(risk, user=user, reason=reason)
     return review
