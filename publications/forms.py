@@ -10,6 +10,11 @@ class PublishForm(SpecificMessagesMixin, forms.Form):
         label="Reason for publishing", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for a correction: say what was wrong in the published version.",
     )
+    accept_outstanding = forms.CharField(
+        label="Reason for publishing with items outstanding", max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when the review round has items outstanding; stored with the publication.",
+    )
     # What the author confirmed: the paper as it was when this page was built, and
     # the version publishing it makes. Either moved: nothing is published.
     paper_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput,

@@ -182,8 +182,9 @@ def render_files(snapshot, *, on_rendered=None):
     return files
 
 
-def store(snapshot, files, *, user):
-    """Step 3: the publication and its files, if nothing moved since the snapshot."""
+def store(snapshot, files, *, user, on_stored=None):
+    """Step 3: the publication and its files, if nothing moved since the snapshot.
+    `on_stored(publication)` runs inside the same transaction (what else is kept with it)."""
     try:
         with transaction.atomic():
             paper = Paper.objects.select_for_update().get(pk=snapshot.paper_id)
@@ -204,6 +205,8 @@ def store(snapshot, files, *, user):
                     publication=publication, pack=rendered.pack, format=rendered.format, filename=rendered.filename,
                     content=rendered.content, size=len(rendered.content), sha256=sha256(rendered.content),
                 ).save()
+            if on_stored is not None:
+                on_stored(publication)
             return publication
     except IntegrityError:
         # Another publish stored this version between our check and our insert.
@@ -213,11 +216,11 @@ def store(snapshot, files, *, user):
         raise
 
 
-def publish_paper(*, paper_id, user, reason="", expected_paper_version=None, expected_version=None):
+def publish_paper(*, paper_id, user, reason="", expected_paper_version=None, expected_version=None, on_stored=None):
     """Publish the paper's next version: ValidationError or PublishConflict (nothing stored) if it may not be."""
     snapshot = take_snapshot(paper_id=paper_id, reason=reason, expected_paper_version=expected_paper_version,
                              expected_version=expected_version)
-    return store(snapshot, render_files(snapshot), user=user)
+    return store(snapshot, render_files(snapshot), user=user, on_stored=on_stored)
 
 
 SYSTEM_USERNAME = "system"

@@ -34,6 +34,7 @@ from reports import changes
 from reports.formats import FORMATS, as_attachment
 from reports.models import Paper
 from riskregister import access
+from rounds.services import outstanding_for_paper, publish_with_gate
 
 logger = logging.getLogger("publications")
 
@@ -264,8 +265,9 @@ def publish(request, pk):
     status, conflict_message = 200, None
     if request.method == "POST" and form.is_valid() and not errors:
         try:
-            publication = publishing.publish_paper(
+            publication = publish_with_gate(
                 paper_id=paper.pk, user=request.user, reason=form.cleaned_data["reason"],
+                accept_outstanding=form.cleaned_data["accept_outstanding"],
                 expected_paper_version=form.cleaned_data["paper_version"],
                 expected_version=form.cleaned_data["expected_version"],
             )
@@ -294,5 +296,5 @@ def publish(request, pk):
         form.add_error(None, "The paper cannot be published until the problems below are put right.")
     return render(request, "publications/confirm.html", {
         "paper": paper, "form": form, "errors": errors, "last": last, "conflict": conflict_message,
-        "next_version": (last.version + 1) if last else 1,
+        "next_version": (last.version + 1) if last else 1, "outstanding": outstanding_for_paper(paper),
     }, status=status)

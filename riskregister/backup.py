@@ -34,7 +34,7 @@ DATA_NAME = "data.json"
 MANIFEST_NAME = "manifest.json"
 
 # Remade by `migrate`, or transient: never in a backup.
-EXCLUDED_APPS = {"contenttypes", "sessions", "axes", "django_tasks_db", "django_tasks"}
+EXCLUDED_APPS = {"contenttypes", "sessions", "axes", "django_tasks_database"}
 EXCLUDED_MODELS = {"auth.permission"}
 # Any of these holding a row means the database is not empty.
 DATA_MODELS = ("risks.Risk", "reports.Paper", "auth.User")

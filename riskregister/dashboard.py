@@ -9,6 +9,7 @@ from django.utils import timezone
 from controls.models import Control
 from riskregister import access
 from risks.models import Review, Risk
+from rounds.status import my_updates
 
 RECENT_CHANGES = 15
 HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -19,6 +20,7 @@ LANDING_LINKS = (
     ("view_register", "risks:register", "The corporate risk register", "Every open risk, with filters, a heat map and exports."),
     ("compose_papers", "reports:list", "Quarterly papers", "Compose, preview and publish the Audit Panel paper."),
     ("read_published", "published:overview", "Published papers", "Papers as the Audit Panel received them."),
+    ("view_register", "rounds:list", "Review rounds", "Owners update their risks before each paper; reminders and SMT sign-off."),
 )
 
 
@@ -90,7 +92,9 @@ def dashboard(user):
     today = timezone.localdate()
     return {
         "today": today,
+        "my_updates": my_updates(user, today),
         "my_risks": my_risks(user),
+        "can_create_risk": access.can(user, "edit_register"),
         "overdue_reviews": overdue_reviews(today),
         "overdue_controls": overdue_controls(today),
         "recent_changes": recent_changes(user),

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "controls",
     "reports",
     "publications",
+    "django_tasks_db",
+    "rounds",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +218,38 @@ RISK_SCORE_BANDS = [
     (8, "medium", "Medium"),
     (1, "low", "Low"),
 ]
+
+# Background work (review reminders): Django's tasks framework with a
+# database-backed queue, the same on SQLite and PostgreSQL. `make run` starts
+# a worker (manage.py db_worker) beside the web server.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Email: Django 6.1's MAILERS, built from environment variables with Django's own
+# names (EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS, EMAIL_TIMEOUT, EMAIL_FILE_PATH). Development (DEBUG on) prints emails
+# on the console unless a backend is named; otherwise the default is SMTP.
+EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+if EMAIL_BACKEND_PATH.endswith(".smtp.EmailBackend"):
+    EMAIL_OPTIONS = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+    }
+elif EMAIL_BACKEND_PATH.endswith(".filebased.EmailBackend"):
+    EMAIL_OPTIONS = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "emails"))}
+else:
+    EMAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": EMAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "risk-register@example.org")
+# Links in emails: the site's address as people reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Review rounds: the reminder "the deadline is near" goes this many days before it.
+ROUND_REMINDER_DAYS_BEFORE = int(os.environ.get("ROUND_REMINDER_DAYS_BEFORE", "3"))
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("papers/", include("reports.urls")),
     path("published/", include("publications.urls")),
+    path("rounds/", include("rounds.urls")),
 ]
 
 # Oversized or malformed posts get the site's page (413 or 400), not Django's bare one.

@@ -130,9 +130,11 @@ def _account(username, first_name, last_name, role, password):
 
 def _extra_loaders():
     """What other apps add to the demo: the September 2017 paper."""
-    from reports.demo import load_demo_papers  # reports builds on risks: imported when loading
+    # Those apps build on risks: imported when loading.
+    from reports.demo import load_demo_papers
+    from rounds.demo import load_demo_rounds
 
-    return [load_demo_papers]
+    return [load_demo_papers, load_demo_rounds]
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from riskregister.forms import SpecificMessagesMixin
 from risks.models import COMMENTARY_MAX_LENGTH, SCORE_MESSAGE, SCORE_VALIDATORS, Owner, Risk, Trend
@@ -81,8 +82,13 @@ class NewRiskForm(RiskForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, owner):
+        return owner.name if owner.active else f"{owner.name} (retired)"
+
+
 class OwnerForm(SpecificMessagesMixin, forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = OwnerChoiceField(
         queryset=Owner.objects.all(), required=False, empty_label="(none)",
         error_messages={"invalid_choice": "Choose an owner from the list."},
     )
@@ -105,6 +111,13 @@ class BaseOwnerFormSet(forms.BaseFormSet):
         owners = [form.cleaned_data["owner"].pk for form in self.forms if form.cleaned_data.get("owner")]
         if len(owners) != len(set(owners)):
             raise ValidationError("Name each owner only once.")
+        # A retired owner may stay on a risk they already own, but is not given new ones.
+        already = {row.get("owner") for row in self.initial or []}
+        retired = [form.cleaned_data["owner"].name for form in self.forms
+                   if form.cleaned_data.get("owner") and not form.cleaned_data["owner"].active
+                   and form.cleaned_data["owner"].pk not in already]
+        if retired:
+            raise ValidationError(f"{', '.join(retired)} retired as an owner: choose an active owner.")
 
 
 OwnerFormSet = forms.formset_factory(
@@ -147,12 +160,18 @@ def suggested_trend(previous_score, new_score):
     return Trend.NO_CHANGE
 
 
+# "New" is not a judgement a reviewer makes: a risk is New in a paper when it was
+# not open at the previous meeting.
+REVIEW_TRENDS = [(value, label) for value, label in Trend.choices if value != Trend.NEW]
+
+
 class ReviewForm(SpecificMessagesMixin, forms.Form):
-    reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text="For example, 2017-09-05.")
+    reviewed_on = forms.DateField(label="Date of review", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  initial=timezone.localdate,
+                                  help_text="Today unless the review happened earlier. For example, 2017-09-05.")
     likelihood = score_form_field("Current likelihood")
     impact = score_form_field("Current impact")
-    trend = forms.ChoiceField(choices=Trend.choices, widget=forms.RadioSelect)
+    trend = forms.ChoiceField(choices=REVIEW_TRENDS, widget=forms.RadioSelect)
     commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=COMMENTARY_MAX_LENGTH,
                                  required=False)
     trend_reason = forms.CharField(

@@ -83,12 +83,34 @@ TREND_GLYPHS = {
 }
 
 
+class ReviewInterval(models.IntegerChoices):
+    MONTHLY = 1, "Monthly"
+    QUARTERLY = 3, "Quarterly"
+    HALF_YEARLY = 6, "Every six months"
+    YEARLY = 12, "Yearly"
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day when it has no such day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 class Owner(models.Model):
     """A person who owns risks; may or may not sign in."""
 
     name = models.CharField(max_length=120)
     role_title = models.CharField("role title", max_length=200, blank=True)
-    email = models.EmailField(blank=True)
+    email = models.EmailField(blank=True, help_text="Where review reminders are sent.")
+    active = models.BooleanField(
+        default=True, help_text="Retired owners keep their history but are no longer offered for new risks.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -194,6 +216,10 @@ class Risk(models.Model):
     )
     last_reviewed = models.DateField(null=True, blank=True, editable=False)
     next_review = models.DateField("next review", null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review interval", choices=ReviewInterval.choices, default=ReviewInterval.QUARTERLY, blank=True,
+        help_text="Recording a review moves the next review forward by this much.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -248,6 +274,8 @@ class Risk(models.Model):
 
     def clean(self):
         super().clean()
+        if not self.review_interval_months:
+            self.review_interval_months = ReviewInterval.QUARTERLY
         today = timezone.localdate()
         errors = implausible_dates(self, ("opened_on", "closed_on", "next_review"))
         if self.opened_on and self.opened_on > today:
@@ -278,6 +306,9 @@ class Risk(models.Model):
         """Open, with its next review date before today (the rule of RiskQuerySet.review_overdue)."""
         today = today or timezone.localdate()
         return self.is_open and self.next_review is not None and self.next_review < today
+
+    def next_review_after(self, reviewed_on):
+        return add_months(reviewed_on, self.review_interval_months or ReviewInterval.QUARTERLY)
 
     @property
     def current_score(self):

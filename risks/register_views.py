@@ -66,7 +66,8 @@ def register_filter(request):
 @require_safe
 def register(request):
     risk_filter = register_filter(request)
-    context = {"filter": risk_filter, "form": risk_filter.form, "risks": [], "heat_map": None}
+    context = {"filter": risk_filter, "form": risk_filter.form, "risks": [], "heat_map": None,
+               "can_create": access.can(request.user, "edit_register")}
     if risk_filter.is_valid():
         context["risks"] = register_rows(risk_filter.qs)
         # The heat map counts every cell under the other filters, so each cell stays reachable.

@@ -19,7 +19,7 @@ from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 RISK_EDITABLE_FIELDS = (
     "ref", "title", "description", "summary_heading", "summary_statement", "parent",
     "partner_ref", "inherent_likelihood", "inherent_impact", "target_likelihood",
-    "target_impact", "opened_on", "next_review",
+    "target_impact", "opened_on", "next_review", "review_interval_months",
 )
 
 
@@ -132,6 +132,8 @@ def record_review(*, risk_id, user, reason, reviewed_on, trend, likelihood, impa
         risk.current_impact = impact
         risk.trend = trend
         risk.last_reviewed = reviewed_on
+        # Reviews keep the calendar: the next one is due an interval after this one.
+        risk.next_review = risk.next_review_after(review.reviewed_on)
         risk.version += 1
         save_tracked(risk, user=user, reason=reason)
     return review
@@ -142,6 +144,11 @@ def add_dependency(*, risk, depends_on, note="", user, reason):
     lock_risk(risk.pk, None)
     dependency = RiskDependency(risk=risk, depends_on=depends_on, note=note)
     return save_tracked(dependency, user=user, reason=reason)
+
+
+@transaction.atomic
+def remove_dependency(dependency, *, user, reason):
+    delete_tracked(dependency, user=user, reason=reason)
 
 
 @transaction.atomic

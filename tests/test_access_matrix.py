@@ -22,7 +22,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from publications import publishing
 from publications.models import Publication
 from reports.models import Paper
-from risks.models import Risk
+from risks.models import Risk, RiskDependency
 
 LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin login", "redirect"
 ROLES = (None, "panel", "smt", "author", "admin")  # None: anonymous
@@ -48,6 +48,8 @@ EXPECTED = {
     "risks:reopen": (LOGIN, 403, 200, 403, 200),
     "risks:review": (LOGIN, 403, 200, 403, 200),
     "risks:restore": (LOGIN, 403, 200, 403, 200),
+    "risks:dependencies": (LOGIN, 403, 200, 403, 200),
+    "risks:remove_dependency": (LOGIN, 405, 405, 405, 405),  # a POST
     # Drafts of papers (issue 4)
     "reports:list": (LOGIN, 403, 200, 200, 200),
     "reports:create": (LOGIN, 403, 403, 200, 200),
@@ -66,6 +68,23 @@ EXPECTED = {
     "published:file": (LOGIN, 200, 200, 200, 200),  # public.<format>: public.pdf, public.html...
     "published:version_restricted": (LOGIN, 403, 200, 200, 200),
     "published:file_restricted": (LOGIN, 403, 200, 200, 200),  # restricted.<format>
+    # Review rounds and owners (issue 12)
+    "rounds:list": (LOGIN, 403, 200, 200, 200),
+    "rounds:open": (LOGIN, 403, 403, 200, 200),
+    "rounds:detail": (LOGIN, 403, 200, 200, 200),
+    "rounds:csv": (LOGIN, 403, 200, 200, 200),
+    "rounds:confirm": (LOGIN, 403, 200, 403, 200),
+    "rounds:sign_off": (LOGIN, 403, 200, 403, 200),
+    "rounds:owners": (LOGIN, 403, 200, 200, 200),
+    "rounds:owner_create": (LOGIN, 403, 200, 403, 200),
+    "rounds:owner_edit": (LOGIN, 403, 200, 403, 200),
+    # The task queue's results (django-tasks-db): read-only, staff only.
+    "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin:django_tasks_database_dbtaskresult_add": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_tasks_database_dbtaskresult_change": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin:django_tasks_database_dbtaskresult_delete": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin:django_tasks_database_dbtaskresult_history": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, REDIRECT),
     # The admin: staff only (the demo's admin is the only staff account).
     "admin:index": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin:login": (200, 200, 200, 200, REDIRECT),
@@ -97,6 +116,8 @@ ADMIN_MODELS = {
     "risks_risk": {}, "risks_owner": {}, "risks_review": {}, "risks_riskowner": {}, "risks_riskdependency": {},
     "controls_control": {}, "reports_paper": {},
     "publications_publication": {"add": 403, "delete": 403},  # read-only: nothing published is changed
+    "rounds_reviewround": {}, "rounds_reminder": {"add": 403},
+    "rounds_signoff": {"add": 403},  # its change page shows it read-only
 }
 
 
@@ -166,6 +187,14 @@ def path_for(key, route, world):
     if key.startswith("risks:"):
         named["pk"] = world["risk"].pk
         named["history_id"] = world["risk"].history.order_by("history_id").first().history_id
+    if key == "risks:remove_dependency":
+        dependency = RiskDependency.objects.order_by("pk").first()
+        named["pk"], named["dependency"] = dependency.risk_id, dependency.pk
+    if key.startswith("rounds:"):
+        named["pk"] = world["round"].pk
+        named["owner"] = world["admin_objects"]["risks_owner"].pk
+    if "dbtaskresult" in key:
+        named["object_id"] = world["task"].id
     if key == "admin:view_on_site":
         named["object_id"] = world["risk"].pk
     positional = [obj.pk, obj.history.first().history_id] if key.endswith("_simple_history") else []
@@ -187,6 +216,8 @@ def world(demo, client):
     from django.contrib.auth.models import Group, User
     from risks.models import Owner, Review, RiskDependency, RiskOwner
     from risks.services import add_dependency
+    from rounds.models import Reminder, ReviewRound, SignOff
+    from rounds.tasks import send_reminders_task
 
     if not AccessFailureLog.objects.exists():
         AccessFailureLog.objects.create(username="nobody", ip_address="127.0.0.1", user_agent="test", path_info="/")
@@ -198,9 +229,16 @@ def world(demo, client):
         "axes_accessfailurelog": AccessFailureLog, "risks_risk": Risk, "risks_owner": Owner, "risks_review": Review,
         "risks_riskowner": RiskOwner, "risks_riskdependency": RiskDependency, "controls_control": Control,
         "reports_paper": Paper, "publications_publication": Publication,
+        "rounds_reviewround": ReviewRound, "rounds_reminder": Reminder, "rounds_signoff": SignOff,
     }
+    review_round = ReviewRound.objects.get(paper=paper)
+    if not Reminder.objects.exists():
+        Reminder.objects.create(round=review_round, owner=Owner.objects.first(), kind="opening",
+                                due_on=review_round.opens_on)
+    task = send_reminders_task.enqueue()
     return {
         "paper": paper, "publication": publication, "risk": risks[0], "users": demo,
+        "round": review_round, "task": task,
         "admin_objects": {prefix: model.objects.order_by("pk").first() for prefix, model in models.items()},
     }
 

@@ -17,14 +17,22 @@ from tests.factories import funding as adequate_funding, september_paper  # noqa
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
+    "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
+    "risk-dependencies",
     "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm",
-                "publish-conflict"]
+                "publish-conflict", "round-open", "round-open-error"]
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
+
+
+def september_round():
+    from rounds.models import ReviewRound
+
+    return ReviewRound.objects.get(paper=september_paper())
 
 
 def published_september():
@@ -114,6 +122,31 @@ def open_page(page, name):
             page.goto(f"/published/{publication.paper_id}/v{publication.version}/public.later")
         finally:
             del FORMATS["later"]
+    elif name == "rounds":
+        page.goto("/rounds/")
+    elif name == "round":
+        page.goto(f"/rounds/{september_round().pk}/")
+    elif name in ("round-confirm", "round-confirm-error"):
+        page.goto(f"/rounds/{september_round().pk}/risks/{adequate_funding().pk}/confirm/")
+        if name == "round-confirm-error":
+            page.get_by_role("button", name="Confirm unchanged").click()
+            page.get_by_role("alert").wait_for()
+    elif name == "round-sign-off":
+        page.goto(f"/rounds/{september_round().pk}/sign-off/")
+    elif name == "risk-dependencies":
+        page.goto(f"/risks/{adequate_funding().pk}/dependencies/")
+    elif name == "owners":
+        page.goto("/rounds/owners/")
+    elif name in ("owner-edit", "owner-edit-error"):
+        page.goto("/rounds/owners/new/")
+        if name == "owner-edit-error":
+            page.get_by_role("button", name="Save").click()
+            page.get_by_role("alert").wait_for()
+    elif name in ("round-open", "round-open-error"):
+        page.goto("/rounds/open/")
+        if name == "round-open-error":
+            page.get_by_role("button", name="Open the round").click()
+            page.get_by_role("alert").wait_for()
     elif name == "published-overview":
         published_september()
         page.goto("/published/")

@@ -95,9 +95,12 @@ def test_report_author_prepares_the_next_paper(page, demo, sign_in):
     page.wait_for_url(f"**/papers/{paper.pk}/publish/")
     assert "This will be version 1 of the paper." in page.locator("main").inner_text()
     assert_accessible(page, "publish confirmation")
-    fill_by_keyboard(page, page.locator("main form"), {})
+    # No review round was run for this meeting: the gate lists it and asks why publish anyway.
+    assert "No review round was run for the meeting of 15 December 2017." in page.locator("main").inner_text()
+    fill_by_keyboard(page, page.locator("main form"), {"id_accept_outstanding": "Extra meeting: no round this time"})
     page.wait_for_url(f"**/published/{paper.pk}/v1/")
     assert "Version 1 of the paper for 15 December 2017 is published." in page.get_by_role("status").inner_text()
     assert page.get_by_role("heading", level=1).first.inner_text().startswith("Published paper: Audit Panel, 15 December 2017")
     publication = paper.publications.get()
     assert (publication.version, publication.published_by) == (1, demo["author"])
+    assert publication.gate_override.reason == "Extra meeting: no round this time"

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from publications import publishing
 from reports.models import Paper
 from riskregister import access
+from rounds.services import outstanding_for_paper, publish_with_gate
 
 
 class Command(BaseCommand):
@@ -21,12 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--meeting", required=True, help="Meeting date, YYYY-MM-DD.")
         parser.add_argument("--reason", default="", help="Why; required when the paper was published before.")
         parser.add_argument(
+            "--accept-outstanding", default="", metavar="REASON", dest="accept_outstanding",
+            help="Publish although the review round has items outstanding, for this reason (stored).",
+        )
+        parser.add_argument(
             "--user", default=None,
             help=f"Username of the report author publishing (needs the publish permission). "
                  f"Without it, the inactive system account '{publishing.SYSTEM_USERNAME}' is recorded.",
         )
 
-    def handle(self, *args, meeting, reason, user, **options):
+    def handle(self, *args, meeting, reason, user, accept_outstanding="", **options):
         try:
             meeting_date = date.fromisoformat(meeting)
         except ValueError:
@@ -35,8 +40,15 @@ class Command(BaseCommand):
         if paper is None:
             raise CommandError(f"There is no paper for a meeting on {meeting_date:%d %B %Y}.")
         acting = self._user(user)
+        outstanding = outstanding_for_paper(paper)
+        if outstanding and not accept_outstanding.strip():
+            raise CommandError(
+                "Not published: items are outstanding in the review round:\n  " + "\n  ".join(outstanding)
+                + '\nPut them right, or publish anyway with --accept-outstanding "reason".'
+            )
         try:
-            publication = publishing.publish_paper(paper_id=paper.pk, user=acting, reason=reason)
+            publication = publish_with_gate(paper_id=paper.pk, user=acting, reason=reason,
+                                            accept_outstanding=accept_outstanding)
         except ValidationError as error:
             raise CommandError("Not published:\n  " + "\n  ".join(error.messages)) from None
         except publishing.PublishConflict as conflict:
