@@ -170,3 +170,50 @@ class PublishedFile(Immutable):
     def verify(self):
         """True if the stored bytes still have the digest taken when they were published."""
         return sha256(self.content) == self.sha256
+
+
+class PublishJob(models.Model):
+    """A request to publish one version of a paper, done by the tasks worker.
+
+    One job per paper and version (a double click finds the job already made).
+    The job only tracks progress: the publication itself is stored in one
+    transaction at the end (publications.publishing.store), so a worker that dies
+    midway leaves nothing published, and the job can be run again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Publishing"
+        DONE = "done", "Published"
+        FAILED = "failed", "Not published"
+
+    paper = models.ForeignKey("reports.Paper", on_delete=models.CASCADE, related_name="publish_jobs")
+    expected_version = models.PositiveIntegerField()
+    expected_paper_version = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+    accept_outstanding = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # "pack format" of each file rendered so far, in order.
+    rendered = models.JSONField(default=list, blank=True)
+    stage = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    # A failure that running the job again may mend (the worker stopped), as
+    # opposed to one the author must look at (the paper changed).
+    retryable = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    publication = models.OneToOneField(Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="job")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "expected_version"], name="publish_job_one_per_version"),
+        ]
+
+    def __str__(self):
+        return f"Publishing version {self.expected_version} of {self.paper}"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

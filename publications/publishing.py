@@ -135,6 +135,14 @@ def _check_unchanged(paper, *, paper_version, version):
         raise PublishConflict(PAPER_CHANGED.format(now=paper.version, seen=paper_version))
 
 
+def check_request(paper, *, paper_version, version, reason):
+    """Before queueing a publish: PublishConflict or ValidationError now, rather than
+    from the worker later (which checks again, under lock)."""
+    _check_unchanged(paper, paper_version=paper_version, version=version)
+    if version > 1 and not (reason or "").strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+
+
 def _frozen(data):
     # What is stored is what was rendered: round-trip through JSON first, so
     # the templates see exactly the values the snapshot keeps.
@@ -216,11 +224,12 @@ def store(snapshot, files, *, user, on_stored=None):
         raise
 
 
-def publish_paper(*, paper_id, user, reason="", expected_paper_version=None, expected_version=None, on_stored=None):
+def publish_paper(*, paper_id, user, reason="", expected_paper_version=None, expected_version=None,
+                  on_rendered=None, on_stored=None):
     """Publish the paper's next version: ValidationError or PublishConflict (nothing stored) if it may not be."""
     snapshot = take_snapshot(paper_id=paper_id, reason=reason, expected_paper_version=expected_paper_version,
                              expected_version=expected_version)
-    return store(snapshot, render_files(snapshot), user=user, on_stored=on_stored)
+    return store(snapshot, render_files(snapshot, on_rendered=on_rendered), user=user, on_stored=on_stored)
 
 
 SYSTEM_USERNAME = "system"

@@ -20,21 +20,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from publications import publishing
+from publications import jobs, publishing
 from publications.forms import PublishForm
-from publications.models import Publication, PublishedFile
+from publications.models import Publication, PublishedFile, PublishJob
 from reports import changes
 from reports.formats import FORMATS, as_attachment
 from reports.models import Paper
 from riskregister import access
-from rounds.services import outstanding_for_paper, publish_with_gate
+from rounds.services import check_gate, outstanding_for_paper
 
 logger = logging.getLogger("publications")
 
@@ -264,37 +264,59 @@ def publish(request, pk):
     errors = publishing.validation_errors(paper)
     status, conflict_message = 200, None
     if request.method == "POST" and form.is_valid() and not errors:
+        data = form.cleaned_data
+        existing = PublishJob.objects.filter(paper=paper, expected_version=data["expected_version"]).first()
+        if existing is not None:  # a repeat (a double click): the job the first one queued
+            return redirect("reports:publish_job", pk=paper.pk, job=existing.pk)
         try:
-            publication = publish_with_gate(
-                paper_id=paper.pk, user=request.user, reason=form.cleaned_data["reason"],
-                accept_outstanding=form.cleaned_data["accept_outstanding"],
-                expected_paper_version=form.cleaned_data["paper_version"],
-                expected_version=form.cleaned_data["expected_version"],
-            )
+            publishing.check_request(paper, paper_version=data["paper_version"], version=data["expected_version"],
+                                     reason=data["reason"])
+            check_gate(paper, data["accept_outstanding"])
         except publishing.PublishConflict as conflict:
             if conflict.published_version is not None:
-                # A repeat (a double click): show the version the first submission made.
                 messages.info(request, conflict.message)
                 return redirect("published:version", paper=paper.pk, version=conflict.published_version)
             # Built again from the paper as it is now: the author looks, then publishes again.
             paper.refresh_from_db()
             last = publishing.latest_publication(paper)
-            form = _publish_form(paper, last, reason=form.cleaned_data["reason"])
+            form = _publish_form(paper, last, reason=data["reason"])
             errors = publishing.validation_errors(paper)
             conflict_message = conflict.message
             status = 409
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_errors)
-            else:
-                errors = error.messages
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
         else:
-            messages.success(request, f"Version {publication.version} of the paper for {paper.meeting_date:%d %B %Y} is published.")
-            return redirect("published:version", paper=paper.pk, version=publication.version)
+            job = jobs.request_publish(
+                paper=paper, user=request.user, reason=data["reason"], accept_outstanding=data["accept_outstanding"],
+                expected_paper_version=data["paper_version"], expected_version=data["expected_version"],
+            )
+            return redirect("reports:publish_job", pk=paper.pk, job=job.pk)
     if request.method == "POST" and errors and status == 200:
         form.add_error(None, "The paper cannot be published until the problems below are put right.")
     return render(request, "publications/confirm.html", {
         "paper": paper, "form": form, "errors": errors, "last": last, "conflict": conflict_message,
         "next_version": (last.version + 1) if last else 1, "outstanding": outstanding_for_paper(paper),
     }, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def publish_job(request, pk, job):
+    """The progress of a publish job: each pack and format as it is rendered, then stored.
+
+    The page refreshes itself through a static script reading `?format=json`
+    (no inline script: the CSP stays strict); without scripts, a link reloads it.
+    POST runs a job again whose worker stopped or that failed on the way.
+    """
+    access.require(request.user, "publish_papers")
+    publish_job = get_object_or_404(PublishJob.objects.select_related("paper", "publication"), pk=job, paper_id=pk)
+    if request.method == "POST":
+        if jobs.retry(publish_job):
+            messages.info(request, "Publishing was started again.")
+        return redirect("reports:publish_job", pk=pk, job=job)
+    progress = jobs.progress(publish_job)
+    if request.GET.get("format") == "json":
+        if progress["version"]:
+            progress["url"] = reverse("published:version", args=[pk, progress["version"]])
+        return JsonResponse(progress)
+    return render(request, "publications/job.html", {"job": publish_job, "paper": publish_job.paper, "progress": progress})

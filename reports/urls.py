@@ -17,4 +17,5 @@ urlpatterns = [
     # The draft PDF's first address, kept for bookmarks.
     path("<int:pk>/paper.pdf", views.paper_file, {"pack": "public", "format": "pdf"}, name="pdf"),
     path("<int:pk>/publish/", publication_views.publish, name="publish"),
+    path("<int:pk>/publish/jobs/<int:job>/", publication_views.publish_job, name="publish_job"),
 ]

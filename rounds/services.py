@@ -152,16 +152,22 @@ def outstanding_for_paper(paper):
     return items
 
 
-def publish_with_gate(*, paper_id, user, reason="", accept_outstanding="", **expected_versions):
+def check_gate(paper, accept_outstanding):
+    """The items outstanding in the paper's round; ValidationError if there are some and no reason."""
+    outstanding = outstanding_for_paper(paper)
+    if outstanding and not (accept_outstanding or "").strip():
+        raise ValidationError({"accept_outstanding": (
+            "Items are outstanding in the review round: give the reason for publishing anyway.")})
+    return outstanding
+
+
+def publish_with_gate(*, paper_id, user, reason="", accept_outstanding="", **publish_options):
     """Publish through the gate: with anything outstanding, a reason to go ahead is needed,
     and it is stored with the publication (in the publication's own transaction, which
     also closes the round). Rendering runs outside any transaction, as publishing wants."""
     paper = Paper.objects.get(pk=paper_id)
-    outstanding = outstanding_for_paper(paper)
+    outstanding = check_gate(paper, accept_outstanding)
     accept_outstanding = (accept_outstanding or "").strip()
-    if outstanding and not accept_outstanding:
-        raise ValidationError({"accept_outstanding": (
-            "Items are outstanding in the review round: give the reason for publishing anyway.")})
 
     def keep_with_publication(publication):
         if outstanding:
@@ -173,4 +179,4 @@ def publish_with_gate(*, paper_id, user, reason="", accept_outstanding="", **exp
             review_round.save(update_fields=["closed_at"])
 
     return publishing.publish_paper(paper_id=paper_id, user=user, reason=reason, on_stored=keep_with_publication,
-                                    **expected_versions)
+                                    **publish_options)

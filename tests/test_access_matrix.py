@@ -61,6 +61,7 @@ EXPECTED = {
     "reports:file": (LOGIN, 403, 200, 200, 200),  # public.<format>
     "reports:file_restricted": (LOGIN, 403, 200, 200, 200),  # restricted.<format>
     "reports:publish": (LOGIN, 403, 403, 200, 200),
+    "reports:publish_job": (LOGIN, 403, 403, 200, 200),  # a publish job's progress
     # Published papers (issue 5)
     "published:overview": (LOGIN, 200, 200, 200, 200),
     "published:current": (LOGIN, 200, 200, 200, 200),
@@ -193,6 +194,8 @@ def path_for(key, route, world):
     if key.startswith("rounds:"):
         named["pk"] = world["round"].pk
         named["owner"] = world["admin_objects"]["risks_owner"].pk
+    if key == "reports:publish_job":
+        named["job"] = world["publish_job"].pk
     if "dbtaskresult" in key:
         named["object_id"] = world["task"].id
     if key == "admin:view_on_site":
@@ -236,7 +239,13 @@ def world(demo, client):
         Reminder.objects.create(round=review_round, owner=Owner.objects.first(), kind="opening",
                                 due_on=review_round.opens_on)
     task = send_reminders_task.enqueue()
+    from publications.models import PublishJob
+
+    publish_job = PublishJob.objects.create(paper=paper, expected_version=1, expected_paper_version=paper.version,
+                                            requested_by=demo["author"], status=PublishJob.Status.DONE,
+                                            publication=publication)
     return {
+        "publish_job": publish_job,
         "paper": paper, "publication": publication, "risk": risks[0], "users": demo,
         "round": review_round, "task": task,
         "admin_objects": {prefix: model.objects.order_by("pk").first() for prefix, model in models.items()},

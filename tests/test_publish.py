@@ -20,7 +20,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from publications import publishing
-from publications.models import ImmutableError, Publication, PublishedFile
+from publications.models import ImmutableError, Publication, PublishedFile, PublishJob
 from publications.views import demote_headings
 from reports import rendering, services as paper_services
 from reports.models import Paper
@@ -28,6 +28,7 @@ from riskregister.tracking import revisions_dated
 from risks import services as risk_services
 from risks.models import Risk
 from tests.edit_helpers import form_values
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -163,9 +164,14 @@ def test_publish_from_the_confirmation_page(paper, demo, client_for):
     assert confirm.status_code == 200 and "Publish version 1" in confirm.text
     assert Publication.objects.count() == 0  # GET changes nothing
     response = client.post(reverse("reports:publish", args=[paper.pk]), form_values(confirm.text))
+    job = PublishJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:publish_job", args=[paper.pk, job.pk])
+    assert Publication.objects.count() == 0  # the worker publishes
+    run_worker()
     publication = Publication.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("version", publication)
-    assert publication.published_by == demo["author"]
+    assert publication.published_by == demo["author"] and publication.job == PublishJob.objects.get()
+    done = client.get(response["Location"])
+    assert "Published" in done.text and url("version", publication) in done.text
     page = client.get(reverse("reports:publish", args=[paper.pk]))
     again = client.post(reverse("reports:publish", args=[paper.pk]), form_values(page.text))
     assert again.status_code == 200 and publishing.REASON_REQUIRED in again.text

@@ -16,6 +16,8 @@ from risks import services as risk_services
 from risks.models import Owner, Risk, Trend
 from rounds import services, status
 from rounds.models import Confirmation, PublicationGateOverride, ReviewRound, SignOff
+from tests.edit_helpers import form_values
+from tests.worker import publish_through_page
 
 DECEMBER = date(2017, 12, 12)
 
@@ -252,10 +254,10 @@ def test_publish_page_lists_outstanding_and_needs_a_reason(december, client_for)
     url = reverse("reports:publish", args=[december.paper.pk])
     page = client.get(url).content.decode()
     assert "Items are outstanding" in page and "The SMT has not signed off" in page
-    refused = client.post(url, {"reason": ""})
+    refused = client.post(url, form_values(page))
     assert "give the reason for publishing anyway" in refused.content.decode()
     assert not Publication.objects.filter(paper=december.paper).exists()
-    client.post(url, {"accept_outstanding": "The panel asked for it now"})
+    publish_through_page(client, december.paper, accept_outstanding="The panel asked for it now")
     assert Publication.objects.get(paper=december.paper).gate_override.reason == "The panel asked for it now"
 
 
@@ -263,7 +265,7 @@ def test_september_publishes_through_the_gate_without_a_reason(demo, client_for)
     paper = Paper.objects.get(meeting_date="2017-09-22")
     page = client_for("author").get(reverse("reports:publish", args=[paper.pk])).content.decode()
     assert "the SMT sign-off is current" in page
-    client_for("author").post(reverse("reports:publish", args=[paper.pk]), {"reason": ""})
+    publish_through_page(client_for("author"), paper)
     publication = Publication.objects.get(paper=paper)
     assert not PublicationGateOverride.objects.filter(publication=publication).exists()
 
@@ -352,7 +354,7 @@ def test_the_quarter_from_opening_to_publishing(demo, client_for, django_capture
     assert set(statuses(review_round).values()) == {status.CONFIRMED}
     client_for("smt").post(reverse("rounds:sign_off", args=[review_round.pk]), {"note": "SMT, 28 November"})
     assert status.sign_off_state(review_round).current
-    publish = client_for("author").post(reverse("reports:publish", args=[review_round.paper.pk]), {"reason": ""})
+    publish = publish_through_page(client_for("author"), review_round.paper)
     assert publish.status_code == 302
     publication = Publication.objects.get(paper=review_round.paper)
     assert not PublicationGateOverride.objects.filter(publication=publication).exists()

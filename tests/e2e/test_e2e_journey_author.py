@@ -10,6 +10,7 @@ from reports.models import Paper
 from risks.models import Risk
 from tests.e2e.helpers import BROWSER, assert_accessible, save_screenshot
 from tests.e2e.keyboard import fill_by_keyboard
+from tests.worker import run_worker
 from tests.seed import appendix_1_rows
 
 pytestmark = BROWSER
@@ -98,8 +99,12 @@ def test_report_author_prepares_the_next_paper(page, demo, sign_in):
     # No review round was run for this meeting: the gate lists it and asks why publish anyway.
     assert "No review round was run for the meeting of 15 December 2017." in page.locator("main").inner_text()
     fill_by_keyboard(page, page.locator("main form"), {"id_accept_outstanding": "Extra meeting: no round this time"})
+    # The worker publishes; the progress page follows it by itself, then links to the version.
+    page.wait_for_url(f"**/papers/{paper.pk}/publish/jobs/*/")
+    assert_accessible(page, "publish progress")
+    run_worker()
+    page.get_by_role("link", name="Read version 1 as published").click()
     page.wait_for_url(f"**/published/{paper.pk}/v1/")
-    assert "Version 1 of the paper for 15 December 2017 is published." in page.get_by_role("status").inner_text()
     assert page.get_by_role("heading", level=1).first.inner_text().startswith("Published paper: Audit Panel, 15 December 2017")
     publication = paper.publications.get()
     assert (publication.version, publication.published_by) == (1, demo["author"])

@@ -1,0 +1,23 @@
+"""The tasks worker, as `make run` starts it, run once over the queue in this process."""
+
+import io
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.edit_helpers import form_values
+
+
+def run_worker():
+    """Run every queued task (reminders, publish jobs) and return."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def publish_through_page(client, paper, **fields):
+    """What an author does: the confirmation page's form, as the page fills it (plus
+    `fields`), posted; then the worker. Returns the POST's response."""
+    url = reverse("reports:publish", args=[paper.pk])
+    response = client.post(url, {**form_values(client.get(url).text), **fields})
+    if response.status_code == 302 and "/publish/jobs/" in response["Location"]:
+        run_worker()
+    return response
