@@ -4,10 +4,12 @@ For load balancers and monitoring: answers without signing in, and says only
 which check failed, never why (no versions, hosts or error text).
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -35,9 +37,26 @@ def migrations_applied():
     return _migrations_seen_applied
 
 
+def worker_seen(now=None):
+    """A task finished within WORKER_SEEN_WITHIN (any task: reminders, publishing,
+    a heartbeat). If none did, a heartbeat is queued (one at a time), so a
+    monitor that polls this page keeps the answer fresh while the queue is idle."""
+    from django_tasks_db.models import DBTaskResult
+
+    from riskregister.tasks import heartbeat, heartbeat_path
+
+    now = now or timezone.now()
+    if DBTaskResult.objects.filter(finished_at__gte=now - settings.WORKER_SEEN_WITHIN).exists():
+        return True
+    if not DBTaskResult.objects.filter(task_path=heartbeat_path(), finished_at__isnull=True).exists():
+        heartbeat.enqueue()
+    return False
+
+
 def run_checks():
     checks = {"database": database_reachable()}
     checks["migrations"] = checks["database"] and migrations_applied()
+    checks["worker"] = checks["migrations"] and worker_seen()
     return checks
 
 

@@ -1,6 +1,7 @@
 """Settings, read from the environment (see README, "Environment")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -222,6 +223,9 @@ RISK_SCORE_BANDS = [
 # Background work (review reminders): Django's tasks framework with a
 # database-backed queue, the same on SQLite and PostgreSQL. `make run` starts
 # a worker (manage.py db_worker) beside the web server.
+# /healthz says the worker is failing when no task has finished for this long
+# (it queues a heartbeat then, so a polling monitor keeps it current).
+WORKER_SEEN_WITHIN = timedelta(minutes=int(os.environ.get("WORKER_SEEN_MINUTES", "5")))
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Email: Django 6.1's MAILERS, built from environment variables with Django's own

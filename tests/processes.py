@@ -71,6 +71,8 @@ def gunicorn(env, workers=2):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=5).close()
                 break
+            except urllib.error.HTTPError:
+                break  # answering (a 503 until a worker is seen)
             except OSError:
                 if server.poll() is not None:
                     raise RuntimeError("gunicorn exited before it answered") from None
@@ -79,6 +81,31 @@ def gunicorn(env, workers=2):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextmanager
+def worker(env):
+    """The tasks worker, as `make serve` starts it beside gunicorn."""
+    process = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
+                               cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_healthy(base, seconds=60):
+    """/healthz's body once it answers 200 (the worker has run its heartbeat)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"/healthz still answers {error.code}: {error.read()!r}") from None
+            time.sleep(0.5)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from publications import publishing
 from publications.models import Publication
 from reports.models import Paper
 from risks.models import Risk, RiskDependency
+from tests.worker import run_worker
 
 LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin login", "redirect"
 ROLES = (None, "panel", "smt", "author", "admin")  # None: anonymous
@@ -31,7 +32,7 @@ PUBLIC = "public"  # anonymous, with PUBLISHED_PAPERS_PUBLIC on
 # name (or route, for unnamed patterns) -> answers for (anonymous, panel, smt, author, admin)
 EXPECTED = {
     "home": (LOGIN, 200, 200, 200, 200),
-    "healthz": (200, 200, 200, 200, 200),  # for load balancers: says only which check fails
+    "healthz": (200, 200, 200, 200, 200),  # for load balancers: says only which check fails (503)
     "login": (200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "logout": (LOGIN, 405, 405, 405, 405),  # sign out is a POST
     "password_change": (LOGIN, 200, 200, 200, 200),
@@ -244,6 +245,7 @@ def world(demo, client):
     publish_job = PublishJob.objects.create(paper=paper, expected_version=1, expected_paper_version=paper.version,
                                             requested_by=demo["author"], status=PublishJob.Status.DONE,
                                             publication=publication)
+    run_worker()  # the worker has been seen: /healthz answers 200
     return {
         "publish_job": publish_job,
         "paper": paper, "publication": publication, "risk": risks[0], "users": demo,

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from tests.processes import gunicorn, manage, production_env
+from tests.processes import gunicorn, manage, production_env, wait_until_healthy, worker
 
 def get(url):
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -19,13 +19,13 @@ def served(tmp_path):
     env = production_env(tmp_path)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    with gunicorn(env) as base:
+    with worker(env), gunicorn(env) as base:
         yield base
 
 
 def test_gunicorn_serves_styled_pages_with_debug_off(served):
-    status, _, body = get(served + "/healthz")
-    assert status == 200 and b'"status": "ok"' in body
+    body = wait_until_healthy(served)
+    assert b'"status": "ok"' in body and b'"worker": "ok"' in body
 
     status, _, page = get(served + "/accounts/login/")
     assert status == 200
