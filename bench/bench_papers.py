@@ -55,7 +55,7 @@ def prepare(case):
     from risks.models import Risk
 
     if case.startswith("fixture"):
-        from risks.demo import load_demo_data
+        from riskregister.demo import load_demo_data
 
         load_demo_data()  # the command itself refuses with DEBUG off
         return Paper.objects.get(meeting_date=date(2017, 9, 22)), case == "fixture-restricted"

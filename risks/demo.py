@@ -110,7 +110,7 @@ def random_password():
     return secrets.token_urlsafe(18)
 
 
-def _account(username, first_name, last_name, role, password):
+def demo_account(username, first_name, last_name, role, password):
     """The demo account, created with `password` (or a random one if None).
     Returns (user, the password set, or None if the account already existed)."""
     user, created = get_user_model().objects.get_or_create(
@@ -126,37 +126,3 @@ def _account(username, first_name, last_name, role, password):
     if role is not None:
         user.groups.add(Group.objects.get(name=role))
     return user, given
-
-
-def _extra_loaders():
-    """What other apps add to the demo: the September 2017 paper."""
-    # Those apps build on risks: imported when loading.
-    from reports.demo import load_demo_papers
-    from rounds.demo import load_demo_rounds
-
-    return [load_demo_papers, load_demo_rounds]
-
-
-@transaction.atomic
-def load_demo_data(*, password=DEMO_PASSWORD):
-    """The roles, the demo accounts, the September 2017 register and paper. Safe to run twice.
-
-    New accounts get `password`, or each a random one when it is None.
-    Returns (messages, {username: password set, or None for an existing account}).
-    """
-    ensure_roles()
-    accounts = {username: _account(username, *details[:3], password) for username, details in DEMO_ACCOUNTS.items()}
-    users = {username: user for username, (user, _) in accounts.items()}
-    loaded = load_register(user=users["admin"])
-    messages = ["Loaded the September 2017 register." if loaded else "The register was already loaded."]
-    for extra_loader in _extra_loaders():
-        message = extra_loader(user=users["admin"])
-        if message:
-            messages.append(message)
-    for username, (*_, owner_name) in DEMO_ACCOUNTS.items():
-        if owner_name:
-            owner = Owner.objects.filter(name=owner_name, user__isnull=True).first()
-            if owner is not None:
-                owner.user = users[username]
-                services.save_owner(owner, user=users["admin"], reason="Linked to the demo account")
-    return messages, {username: given for username, (_, given) in accounts.items()}

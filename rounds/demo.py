@@ -13,6 +13,7 @@ from django.db import transaction
 
 from reports.models import Paper
 from riskregister import access
+from risks.demo import DEMO_PASSWORD, random_password
 from risks.models import Owner
 from rounds import services
 from rounds.models import ReviewRound
@@ -28,12 +29,13 @@ def username_for(name):
 
 def owner_accounts(*, user, password):
     """Give every owner an address at example.org and a sign-in account (an SMT editor),
-    reusing an account whose full name is the owner's. Returns {username: owner name}."""
+    reusing an account whose full name is the owner's. A new account gets `password`,
+    or a random one when it is None. Returns {username: (owner name, password set or None)}."""
     User = get_user_model()
     editors = Group.objects.get(name=access.SMT_EDITOR)
     accounts = {}
     for owner in Owner.objects.order_by("name"):
-        changed = False
+        changed, given = False, None
         if not owner.email:
             owner.email = f"{username_for(owner.name)}@example.org"
             changed = True
@@ -44,7 +46,8 @@ def owner_accounts(*, user, password):
                 account, created = User.objects.get_or_create(
                     username=username_for(owner.name), defaults={"first_name": first, "last_name": last})
                 if created:
-                    account.set_password(password)
+                    given = password if password is not None else random_password()
+                    account.set_password(given)
                     account.save()
                 account.groups.add(editors)
             owner.user = account
@@ -53,16 +56,15 @@ def owner_accounts(*, user, password):
             owner._history_user = user
             owner._change_reason = REASON
             owner.save()
-        accounts[owner.user.username] = owner.name
+        accounts[owner.user.username] = (owner.name, given)
     return accounts
 
 
 @transaction.atomic
-def load_demo_rounds(*, user, path=ROUND_FIXTURE):
-    """Owners' accounts and addresses, and the fixture's rounds. Returns a message for load_demo."""
-    from risks.management.commands.load_demo import DEMO_PASSWORD
-
-    accounts = owner_accounts(user=user, password=DEMO_PASSWORD)
+def load_demo_rounds(*, user, password=DEMO_PASSWORD, path=ROUND_FIXTURE):
+    """Owners' accounts and addresses, and the fixture's rounds. Returns a message for load_demo
+    (naming each random password, when there are some: it is shown only then)."""
+    accounts = owner_accounts(user=user, password=password)
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     loaded = []
@@ -77,8 +79,13 @@ def load_demo_rounds(*, user, path=ROUND_FIXTURE):
         signer = get_user_model().objects.filter(username=item["signed_off_by"]).first() or user
         services.sign_off(review_round=review_round, user=signer, note=item["note"])
         loaded.append(f"{paper.meeting_date:%d %B %Y}")
-    lines = ["Owners' accounts (same demo password): " + ", ".join(
-        f"{username} ({name})" for username, name in accounts.items())]
+    if password is not None:
+        lines = ["Owners' accounts (same demo password): " + ", ".join(
+            f"{username} ({name})" for username, (name, _) in accounts.items())]
+    else:
+        lines = ["Owners' accounts:"] + [
+            f"  {username:<16} {name}" + (f"  password: {given}" if given else "  (already existed: password unchanged)")
+            for username, (name, given) in accounts.items()]
     if loaded:
         lines.append(f"Loaded the review round for {', '.join(loaded)}, complete and signed off.")
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from riskregister.roles import ensure_roles
-from risks.demo import DEMO_PASSWORD, load_demo_data
+from riskregister.demo import DEMO_PASSWORD, load_demo_data
 from tests.factories import september_paper
 
 ROLE_USERS = ("smt", "author", "panel", "admin")

@@ -14,14 +14,19 @@ from tests.factories import make_risk
 pytestmark = pytest.mark.django_db
 
 
+def raised_risk(ref, **fields):
+    """A risk raised a quarter ago, so a next review in the past is a plausible one."""
+    return make_risk(ref, opened_on=timezone.localdate() - timedelta(days=90), **fields)
+
+
 def test_a_review_is_overdue_once_its_date_has_passed_on_an_open_risk():
     today = timezone.localdate()
     risks = {
-        "past": make_risk("101", next_review=today - timedelta(days=1)),
-        "today": make_risk("102", next_review=today),
-        "future": make_risk("103", next_review=today + timedelta(days=1)),
-        "unset": make_risk("104"),
-        "closed": make_risk("105", next_review=today - timedelta(days=1)),
+        "past": raised_risk("101", next_review=today - timedelta(days=1)),
+        "today": raised_risk("102", next_review=today),
+        "future": raised_risk("103", next_review=today + timedelta(days=1)),
+        "unset": raised_risk("104"),
+        "closed": raised_risk("105", next_review=today - timedelta(days=1)),
     }
     closed = risks["closed"]
     services.close_risk(risk_id=closed.pk, expected_version=closed.version, user=None, reason="Gone")
@@ -35,7 +40,7 @@ def test_a_review_is_overdue_once_its_date_has_passed_on_an_open_risk():
 
 def test_a_control_is_overdue_past_its_due_date_until_delivered():
     today = timezone.localdate()
-    risk = make_risk("106")
+    risk = raised_risk("106")
     late = {status: save_tracked(Control(risk=risk, description=status, status=status, due_date=today - timedelta(days=1)),
                                  user=None, reason="Test") for status in Control.Status.values}
     on_time = save_tracked(Control(risk=risk, description="On time", status="planned", due_date=today),

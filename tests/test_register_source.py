@@ -82,7 +82,7 @@ def fake_register():
 
 
 @pytest.fixture
-def fake_paper(db):
+def fake_paper(empty_database):
     # The paper is the author's; only the register is fake. Its text refers to
     # the fake register's risk 902 by identity, as the editor stores it.
     return Paper.objects.create(

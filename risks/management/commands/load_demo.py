@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from risks.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+from riskregister.demo import load_demo_data
+from risks.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 __all__ = ["DEMO_PASSWORD", "Command"]
 
