@@ -63,6 +63,8 @@ EXPECTED = {
     "published:current": (LOGIN, 200, 200, 200, 200),
     "published:version": (LOGIN, 200, 200, 200, 200),
     "published:file": (LOGIN, 200, 200, 200, 200),  # public.<format>: public.pdf, public.html...
+    "published:open_data_csv": (LOGIN, 200, 200, 200, 200),  # Appendix 1 of the public pack (issue 14)
+    "published:open_data_json": (LOGIN, 200, 200, 200, 200),  # the public snapshot (issue 14)
     "published:version_restricted": (LOGIN, 403, 200, 200, 200),
     "published:file_restricted": (LOGIN, 403, 200, 200, 200),  # restricted.<format>
     # The admin: staff only (the demo's admin is the only staff account).
@@ -82,7 +84,7 @@ EXPECTED = {
 # Anonymous visitors where PUBLISHED_PAPERS_PUBLIC is on: these answers change, the rest stay as for anonymous.
 PUBLIC_ANSWERS = {
     "published:overview": 200, "published:current": 200, "published:version": 200,
-    "published:file": 200,
+    "published:file": 200, "published:open_data_csv": 200, "published:open_data_json": 200,
 }
 
 # Every model in the admin, and the answers of its pages (anonymous visitors meet
@@ -254,6 +256,7 @@ def test_every_url_for_every_role(world, client, settings):
 PANEL_MAY_READ = {
     "home", "password_change", "password_change_done", "admin:login",
     "published:overview", "published:current", "published:version", "published:file",
+    "published:open_data_csv", "published:open_data_json",
 }
 
 
