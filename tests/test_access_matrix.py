@@ -42,6 +42,11 @@ EXPECTED = {
     "risks:export_csv": (LOGIN, 403, 200, 200, 200),
     "risks:export_xlsx": (LOGIN, 403, 200, 200, 200),
     "risks:create": (LOGIN, 403, 200, 403, 200),
+    # The register workbook and its import (issue 14): SMT editors only.
+    "risks:workbook": (LOGIN, 403, 200, 403, 200),
+    "risks:workbook_template": (LOGIN, 403, 200, 403, 200),
+    "risks:import": (LOGIN, 403, 200, 403, 200),
+    "risks:import_preview": (LOGIN, 403, REDIRECT, 403, REDIRECT),  # nothing uploaded yet: back to the upload page
     "risks:edit": (LOGIN, 403, 200, 403, 200),
     "risks:close": (LOGIN, 403, 200, 403, 200),
     "risks:reopen": (LOGIN, 403, 200, 403, 200),

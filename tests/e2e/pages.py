@@ -17,6 +17,7 @@ from tests.factories import funding as adequate_funding, september_paper  # noqa
 ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
+    "import-upload", "import-upload-error", "import-preview", "import-preview-error",
     "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
@@ -74,6 +75,23 @@ def open_page(page, name):
         page.get_by_label("Reason for the change").fill("Stale form")
         page.get_by_role("button", name="Save the risk and its controls").click()
         page.get_by_role("heading", name="Someone else changed this risk while you were editing").wait_for()
+    elif name in ("import-upload", "import-upload-error"):
+        page.goto("/risks/import/")
+        if name == "import-upload-error":
+            page.get_by_role("button", name="Upload and preview").click()
+            page.get_by_role("alert").wait_for()
+    elif name in ("import-preview", "import-preview-error"):
+        # The register workbook as exported (one change), or a file that is not a workbook.
+        from risks.workbook import export_workbook
+
+        content = export_workbook()[2] if name == "import-preview" else b"%PDF-1.7 not a workbook"
+        page.goto("/risks/import/")
+        page.get_by_label("Register workbook").set_input_files(files=[{
+            "name": "register.xlsx", "buffer": content,
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }])
+        page.get_by_role("button", name="Upload and preview").click()
+        page.get_by_role("heading", name="Preview the import of register.xlsx").wait_for()
     elif name == "papers":
         page.goto("/papers/")
     elif name == "paper-create":
