@@ -36,6 +36,21 @@ def published_september():
     )
 
 
+def changed_workbook():
+    """The register workbook as exported, with the first risk's title changed (a preview with a change)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from risks.workbook import export_workbook
+
+    workbook = load_workbook(io.BytesIO(export_workbook()[2]))
+    workbook["Risks"]["C2"].value = "A title changed in a spreadsheet"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def open_page(page, name):
     """Go to the page type `name`, leaving it ready to check (signed-in
     pages expect a demo user signed in with the demo password)."""
@@ -82,9 +97,7 @@ def open_page(page, name):
             page.get_by_role("alert").wait_for()
     elif name in ("import-preview", "import-preview-error"):
         # The register workbook as exported (one change), or a file that is not a workbook.
-        from risks.workbook import export_workbook
-
-        content = export_workbook()[2] if name == "import-preview" else b"%PDF-1.7 not a workbook"
+        content = changed_workbook() if name == "import-preview" else b"%PDF-1.7 not a workbook"
         page.goto("/risks/import/")
         page.get_by_label("Register workbook").set_input_files(files=[{
             "name": "register.xlsx", "buffer": content,
