@@ -149,9 +149,12 @@ def register_risks():
 def export_workbook(risks=None):
     risks = list(register_risks() if risks is None else risks)
     ids = [risk.pk for risk in risks]
-    controls = Control.objects.filter(risk__in=ids).select_related("risk", "owner").order_by(
+    # Controls and dependencies of open risks only: a closed risk's ref may be reused, so a
+    # row naming it could not be told from the open one (its controls stay in its history).
+    open_ids = [risk.pk for risk in risks if risk.is_open]
+    controls = Control.objects.filter(risk__in=open_ids).select_related("risk", "owner").order_by(
         "risk__ref_number", "risk__ref_suffix", "risk_id", "kind", "position", "pk")
-    dependencies = RiskDependency.objects.filter(risk__in=ids).select_related("risk", "depends_on").order_by(
+    dependencies = RiskDependency.objects.filter(risk__in=open_ids, depends_on__status=Risk.Status.OPEN).select_related("risk", "depends_on").order_by(
         "risk__ref_number", "risk__ref_suffix", "pk")
     reviews = Review.objects.filter(risk__in=ids).select_related("risk", "reviewer").order_by(
         "risk__ref_number", "risk__ref_suffix", "risk_id", "-reviewed_on", "-pk")

@@ -199,11 +199,11 @@ def repeat_as_header_row(row):
     """Mark a table row as a header row: Word repeats it at the top of each page, and
     reads it out as column headers."""
     tr_pr = row._tr.get_or_add_trPr()
+    # The schema's order: cantSplit before tblHeader (Word refuses a file out of order).
+    tr_pr.append(OxmlElement("w:cantSplit"))
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
-    cant_split = OxmlElement("w:cantSplit")
-    tr_pr.append(cant_split)
 
 
 def _appendix_2(document, data):
