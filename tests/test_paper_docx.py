@@ -110,6 +110,8 @@ def test_draft_word_download_beside_the_pdf(paper, client_for):
     assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="audit-panel-2017-09-22-public.docx"'
     assert read(response.content).tables
+    for page in (reverse("reports:list"), reverse("reports:edit", args=[paper.pk])):
+        assert f'href="{url}"' in client.get(page).text
     assert client_for("panel").get(url).status_code == 403  # panel members never see drafts
 
 
@@ -122,5 +124,6 @@ def test_publishing_stores_the_word_files_with_digests(paper, demo, client_for):
     page = client_for("panel").get(reverse("published:version", args=[paper.pk, 1])).text
     url = reverse("published:file", args=[paper.pk, 1, "docx"])
     assert f'href="{url}"' in page
+    assert f'href="{url}"' in client_for("panel").get(reverse("published:overview")).text
     response = client_for("panel").get(url)
     assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE

@@ -266,6 +266,6 @@ def _appendix_4(document, data):
 
 
 FORMAT = Format(
-    name="docx", label="Word", content_type=CONTENT_TYPE, export=export,
+    name="docx", label="Word", content_type=CONTENT_TYPE, export=export, on_overview=True,
     links={"public": "Download the paper (Word)", "restricted": "Download the restricted pack (Word)"},
 )
