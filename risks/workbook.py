@@ -9,7 +9,7 @@ object; the import picks it up if it is editable (`field` set).
     filename, content_type, content = blank_template()
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Callable
 

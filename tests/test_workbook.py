@@ -183,7 +183,6 @@ def test_a_plan_with_errors_writes_nothing(demo):
 
 
 def test_csv_of_the_risks_sheet(demo):
-    from risks.exports import neutralise  # noqa: F401 (the same neutraliser as the exports)
     import csv
 
     workbook = load_workbook(io.BytesIO(exported()))
