@@ -1,5 +1,6 @@
 """The register workbook: export, import with a plan, the commands; the round trip changes nothing."""
 
+import csv
 import io
 import zipfile
 
@@ -183,8 +184,6 @@ def test_a_plan_with_errors_writes_nothing(demo):
 
 
 def test_csv_of_the_risks_sheet(demo):
-    import csv
-
     workbook = load_workbook(io.BytesIO(exported()))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
