@@ -21,6 +21,7 @@ MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 200
 MAX_ROWS = 2000  # per sheet, below the header
+SCANNED_ROWS = 20 * MAX_ROWS  # rows looked at, empty or not
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
 
 
@@ -140,8 +141,6 @@ def read_xlsx(content, sheets=("Risks", "Controls", "Dependencies")):
         if name not in workbook.sheetnames:
             continue  # Controls and Dependencies are optional
         sheet = workbook[name]
-        if sheet.max_row - 1 > MAX_ROWS:
-            raise UnreadableFile(f"The {name} sheet has {sheet.max_row - 1:,} rows: at most {MAX_ROWS:,} can be imported at once.")
         for merged in sheet.merged_cells.ranges:
             problems.append(Problem(name, merged.min_row, str(merged), "Merged cells cannot be imported: unmerge them."))
         tables[name] = _table(sheet, problems)
@@ -149,6 +148,10 @@ def read_xlsx(content, sheets=("Risks", "Controls", "Dependencies")):
 
 
 def _table(sheet, problems):
+    if sheet.max_row > SCANNED_ROWS:
+        # openpyxl would make a cell for every position: refuse before walking a million empty rows.
+        raise UnreadableFile(f"The {sheet.title} sheet reaches row {sheet.max_row:,}: delete the rows below the "
+                             f"register (at most {MAX_ROWS:,} rows can be imported at once).")
     rows = sheet.iter_rows()
     header = next(rows, ())
     headings = [str(cell.value).strip() if cell.value is not None else "" for cell in header]
@@ -165,4 +168,8 @@ def _table(sheet, problems):
                 continue
             row[heading] = unneutralise(cell.value)
         table.rows.append((number, row))
+        if len(table.rows) > MAX_ROWS:
+            # Counted over rows with values: formatting alone can stretch a sheet's size.
+            raise UnreadableFile(f"The {sheet.title} sheet has more than {MAX_ROWS:,} rows: at most {MAX_ROWS:,} can be "
+                                 "imported at once.")
     return table

@@ -303,4 +303,11 @@ def test_ten_thousand_rows_are_refused(demo):
         for number in range(10_000):
             sheet.append([None, str(100 + number % 900), "Row", "Description"])
 
-    assert "at most 2,000 can be imported at once" in bad_file_message("register.xlsx", edited(change))
+    assert "more than 2,000 rows: at most 2,000 can be imported at once" in bad_file_message("register.xlsx", edited(change))
+
+
+def test_a_sheet_stretched_far_below_the_register_is_refused_quickly(demo):
+    def change(workbook):
+        workbook["Risks"].cell(100_000, 2).value = "99"
+
+    assert "reaches row 100,000" in bad_file_message("register.xlsx", edited(change))
