@@ -27,7 +27,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from publications import jobs, publishing
+from publications import jobs, open_data, publishing
 from publications.forms import PublishForm
 from publications.models import Publication, PublishedFile, PublishJob
 from reports import changes
@@ -230,6 +230,26 @@ def published_file(request, paper, version, pack, format):
     response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment(stored.format), stored.filename)
     response["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+OPEN_DATA = {"csv": open_data.appendix_1_csv, "json": open_data.snapshot_json}
+
+
+@login_not_required
+@require_safe
+def open_data_file(request, paper, version, kind):
+    """Appendix 1 as CSV or the public snapshot as JSON, from the stored snapshot (checked first):
+    whoever may read the public pack may take its data."""
+    denied = check_reader(request, PUBLIC)
+    if denied:
+        return denied
+    publication = get_publication(paper, version)
+    if not publication.verify_snapshots():
+        return integrity_failure(request, publication=publication)
+    filename, content_type, content = OPEN_DATA[kind](publication)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

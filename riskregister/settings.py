@@ -165,6 +165,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Uploads (the register workbook, at most 5 MB: risks/workbook_reading.py). Up to
+# 6 MB stays in memory, never in a temporary file on one server's disk; larger
+# requests are refused by the upload view on their declared size, unread.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

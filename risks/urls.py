@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risks import dependency_views, register_views, views
+from risks import dependency_views, register_views, views, workbook_views
 
 app_name = "risks"
 urlpatterns = [
@@ -17,4 +17,9 @@ urlpatterns = [
     path("<int:pk>/dependencies/<int:dependency>/remove/", dependency_views.remove_dependency, name="remove_dependency"),
     path("export.csv", register_views.export_csv, name="export_csv"),
     path("export.xlsx", register_views.export_xlsx, name="export_xlsx"),
+    # The full register workbook, out and in (issue 14).
+    path("workbook.xlsx", workbook_views.download_workbook, name="workbook"),
+    path("workbook-template.xlsx", workbook_views.download_template, name="workbook_template"),
+    path("import/", workbook_views.upload, name="import"),
+    path("import/preview/", workbook_views.preview, name="import_preview"),
 ]

@@ -44,6 +44,11 @@ EXPECTED = {
     "risks:export_csv": (LOGIN, 403, 200, 200, 200),
     "risks:export_xlsx": (LOGIN, 403, 200, 200, 200),
     "risks:create": (LOGIN, 403, 200, 403, 200),
+    # The register workbook and its import (issue 14): SMT editors only.
+    "risks:workbook": (LOGIN, 403, 200, 403, 200),
+    "risks:workbook_template": (LOGIN, 403, 200, 403, 200),
+    "risks:import": (LOGIN, 403, 200, 403, 200),
+    "risks:import_preview": (LOGIN, 403, REDIRECT, 403, REDIRECT),  # nothing uploaded yet: back to the upload page
     "risks:edit": (LOGIN, 403, 200, 403, 200),
     "risks:close": (LOGIN, 403, 200, 403, 200),
     "risks:reopen": (LOGIN, 403, 200, 403, 200),
@@ -68,6 +73,8 @@ EXPECTED = {
     "published:current": (LOGIN, 200, 200, 200, 200),
     "published:version": (LOGIN, 200, 200, 200, 200),
     "published:file": (LOGIN, 200, 200, 200, 200),  # public.<format>: public.pdf, public.html...
+    "published:open_data_csv": (LOGIN, 200, 200, 200, 200),  # Appendix 1 of the public pack (issue 14)
+    "published:open_data_json": (LOGIN, 200, 200, 200, 200),  # the public snapshot (issue 14)
     "published:version_restricted": (LOGIN, 403, 200, 200, 200),
     "published:file_restricted": (LOGIN, 403, 200, 200, 200),  # restricted.<format>
     # Review rounds and owners (issue 12)
@@ -104,7 +111,7 @@ EXPECTED = {
 # Anonymous visitors where PUBLISHED_PAPERS_PUBLIC is on: these answers change, the rest stay as for anonymous.
 PUBLIC_ANSWERS = {
     "published:overview": 200, "published:current": 200, "published:version": 200,
-    "published:file": 200,
+    "published:file": 200, "published:open_data_csv": 200, "published:open_data_json": 200,
 }
 
 # Every model in the admin, and the answers of its pages (anonymous visitors meet
@@ -303,6 +310,7 @@ def test_every_url_for_every_role(world, client, settings):
 PANEL_MAY_READ = {
     "home", "healthz", "password_change", "password_change_done", "admin:login",
     "published:overview", "published:current", "published:version", "published:file",
+    "published:open_data_csv", "published:open_data_json",
 }
 
 

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from reports.formats import FORMATS  # a public and a restricted file per format
 from tests import processes
 
 def manage(database_url, *args, check=True):
@@ -83,7 +84,7 @@ def test_backup_holds_every_table_with_counts_and_a_digest(source):
     assert manifest["counts"]["risks.risk"] == 15
     assert manifest["counts"]["risks.historicalrisk"] >= 15
     assert manifest["counts"]["controls.historicalcontrol"] >= 1
-    assert sum(count for label, count in manifest["counts"].items() if label.endswith("publishedfile")) == 4
+    assert sum(count for label, count in manifest["counts"].items() if label.endswith("publishedfile")) == 2 * len(FORMATS)
     assert len(manifest["sha256"]["data.json"]) == 64
     assert "risks" in manifest["migrations"]
 
@@ -91,7 +92,7 @@ def test_backup_holds_every_table_with_counts_and_a_digest(source):
 def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, target):
     restored = manage(postgres_database, "restore", str(source["archive"]))
     assert "every count and digest matches" in restored.stdout
-    assert "All 5 published files and snapshots match their digests." in restored.stdout
+    assert f"All {2 * len(FORMATS) + 1} published files and snapshots match their digests." in restored.stdout
     assert counts(postgres_database) == manifest_of(source["archive"])["counts"]
 
     # The restored database takes new writes (PostgreSQL's sequences were moved past the loaded rows).
@@ -103,7 +104,7 @@ def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, targ
     second = tmp_path / "from-postgres.zip"
     manage(postgres_database, "backup", "--output", str(second))
     back = manage(target, "restore", str(second))
-    assert "All 5 published files and snapshots match their digests." in back.stdout
+    assert f"All {2 * len(FORMATS) + 1} published files and snapshots match their digests." in back.stdout
     assert counts(target) == manifest_of(second)["counts"]
     assert manifest_of(second)["counts"]["risks.historicalrisk"] == manifest_of(source["archive"])["counts"]["risks.historicalrisk"] + 1
 

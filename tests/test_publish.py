@@ -63,11 +63,12 @@ def tamper(stored_file, content):
 
 # Publishing -------------------------------------------------------------------
 
-def test_publish_stores_snapshots_and_four_files_with_digests(published, paper, demo):
+def test_publish_stores_snapshots_and_six_files_with_digests(published, paper, demo):
     assert (published.version, published.published_by, published.reason) == (1, demo["author"], "")
     files = list(published.files.all())
     assert sorted((f.pack, f.format) for f in files) == [
-        ("public", "html"), ("public", "pdf"), ("restricted", "html"), ("restricted", "pdf"),
+        ("public", "docx"), ("public", "html"), ("public", "pdf"),
+        ("restricted", "docx"), ("restricted", "html"), ("restricted", "pdf"),
     ]
     for f in files:
         content = bytes(f.content)
@@ -121,7 +122,7 @@ def test_a_correction_needs_a_reason_and_supersedes_the_first(published, paper, 
     with pytest.raises(ValidationError) as refused:
         publishing.publish_paper(paper_id=paper.pk, user=demo["author"], reason="  ")
     assert publishing.REASON_REQUIRED in refused.value.messages
-    assert Publication.objects.count() == 1 and PublishedFile.objects.count() == 4
+    assert Publication.objects.count() == 1 and PublishedFile.objects.count() == 6
     second = publishing.publish_paper(paper_id=paper.pk, user=demo["author"], reason="Owner name corrected")
     assert second.version == 2 and second.reason == "Owner name corrected"
     client = client_for("panel")
@@ -261,13 +262,13 @@ def run_command(*argv):
 def test_verify_publications(published, capsys):
     assert run_command("verify_publications") == 0
     out = capsys.readouterr().out
-    assert out.count("OK ") == 5 and "All 5 published files and snapshots match their digests." in out
+    assert out.count("OK ") == 7 and "All 7 published files and snapshots match their digests." in out
     restricted = stored(published, "restricted", "html")
     tamper(restricted, b"<html>forged</html>")
     assert run_command("verify_publications") == 1
     captured = capsys.readouterr()
-    assert "MISMATCH  2017-09-22 v1 restricted html" in captured.out and captured.out.count("OK ") == 4
-    assert "1 of 5 published files and snapshots do not match their digests." in captured.err
+    assert "MISMATCH  2017-09-22 v1 restricted html" in captured.out and captured.out.count("OK ") == 6
+    assert "1 of 7 published files and snapshots do not match their digests." in captured.err
 
 
 def test_verify_publications_with_nothing_published(db, capsys):

@@ -26,6 +26,7 @@ def paper(demo):
 @pytest.fixture
 def html_only(monkeypatch):
     monkeypatch.delitem(FORMATS, "pdf")
+    monkeypatch.delitem(FORMATS, "docx")
 
 
 def edit(paper, user, **changes):
@@ -152,7 +153,7 @@ def test_a_format_an_old_publication_lacks_says_so(paper, demo, client_for, html
     response = client.get(reverse("published:file", args=[paper.pk, 1, "pdf"]))
     assert response.status_code == 200 and "This version has no PDF file" in response.text
     assert reverse("published:file", args=[paper.pk, 1, "html"]) in response.text
-    assert client.get(reverse("published:file", args=[paper.pk, 1, "docx"])).status_code == 404
+    assert client.get(reverse("published:file", args=[paper.pk, 1, "odt"])).status_code == 404
     page = client.get(reverse("published:version", args=[paper.pk, 1])).text
     assert reverse("published:file", args=[paper.pk, 1, "pdf"]) not in page  # only the files it has
     assert publication.files.count() == 2

@@ -10,11 +10,11 @@ open data): a module beside these, a line in FORMATS, and a test.
     filename, content_type, content = FORMATS["pdf"].export(rendering.gather(paper, restricted=False))
 """
 
-from reports.formats import html, pdf
+from reports.formats import docx, html, pdf
 from reports.formats.base import Export, Format, file_name
 
 # In the order they are rendered and listed.
-FORMATS = {module.FORMAT.name: module.FORMAT for module in (html, pdf)}
+FORMATS = {module.FORMAT.name: module.FORMAT for module in (html, pdf, docx)}
 
 # A stored file whose format has since left the registry is still served, as bytes.
 FALLBACK_CONTENT_TYPE = "application/octet-stream"

@@ -19,6 +19,7 @@ SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
     "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
     "risk-dependencies",
+    "import-upload", "import-upload-error", "import-preview", "import-preview-error",
     "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
@@ -41,6 +42,21 @@ def published_september():
     return publishing.latest_publication(paper) or publishing.publish_paper(
         paper_id=paper.pk, user=get_user_model().objects.get(username="author"),
     )
+
+
+def changed_workbook():
+    """The register workbook as exported, with the first risk's title changed (a preview with a change)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from risks.workbook import export_workbook
+
+    workbook = load_workbook(io.BytesIO(export_workbook()[2]))
+    workbook["Risks"]["C2"].value = "A title changed in a spreadsheet"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def open_page(page, name):
@@ -91,6 +107,21 @@ def open_page(page, name):
         page.get_by_label("Reason for the change").fill("Stale form")
         page.get_by_role("button", name="Save the risk and its controls").click()
         page.get_by_role("heading", name="Someone else changed this risk while you were editing").wait_for()
+    elif name in ("import-upload", "import-upload-error"):
+        page.goto("/risks/import/")
+        if name == "import-upload-error":
+            page.get_by_role("button", name="Upload and preview").click()
+            page.get_by_role("alert").wait_for()
+    elif name in ("import-preview", "import-preview-error"):
+        # The register workbook as exported (one change), or a file that is not a workbook.
+        content = changed_workbook() if name == "import-preview" else b"%PDF-1.7 not a workbook"
+        page.goto("/risks/import/")
+        page.get_by_label("Register workbook").set_input_files(files=[{
+            "name": "register.xlsx", "buffer": content,
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }])
+        page.get_by_role("button", name="Upload and preview").click()
+        page.get_by_role("heading", name="Preview the import of register.xlsx").wait_for()
     elif name == "papers":
         page.goto("/papers/")
     elif name == "paper-create":

@@ -1,0 +1,271 @@
+"""The paper as a Word document (python-docx), from the same snapshot as the HTML and PDF.
+
+Committee systems take Word, and people edit there, so the structure has to survive:
+real Heading 1/2/3 styles (the navigation pane and screen readers list them),
+Appendix 1 as a table whose header row repeats on every page, the trend as arrow
+and word, page numbers in the footer, and the title, author and language
+(en-GB, on the document defaults so spell-checking and speech use it) in the
+document's properties.
+"""
+
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from reports.formats.base import Export, Format, file_name
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LANGUAGE = "en-GB"
+APPENDIX_1_HEADERS = ("Ref", "Risk trend", "Risk Description", "Risk owner")
+APPENDIX_1_WIDTHS = (Cm(1.6), Cm(3.2), Cm(9.0), Cm(3.2))
+
+
+def export(data):
+    return Export(file_name(data, "docx"), CONTENT_TYPE, render_docx(data))
+
+
+def render_docx(data):
+    document = Document()
+    _set_up(document, data)
+    _frame(document, data)
+    for section in data["sections"]:
+        _section(document, section)
+    _appendix_1(document, data)
+    _appendix_2(document, data)
+    if data["restricted"]:
+        _appendix_3(document, data)
+        _appendix_4(document, data)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def title_of(data):
+    frame = data["frame"]
+    pack = " (restricted pack)" if data["restricted"] else ""
+    return f"{frame['title']} – {frame['panel']}, {frame['meeting_date_display']}{pack}"
+
+
+# Document set-up -----------------------------------------------------------
+
+def _set_up(document, data):
+    properties = document.core_properties
+    properties.title = title_of(data)
+    properties.author = data["frame"]["author"]
+    properties.language = LANGUAGE
+    properties.subject = f"{data['organisation']['name']}: {data['frame']['title']} to the {data['frame']['panel']}"
+    properties.keywords = "restricted" if data["restricted"] else "public"
+    _language_on_defaults(document)
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, like the PDF
+    section.left_margin = section.right_margin = Cm(2.0)
+    _running_header(section, data)
+    _page_number_footer(section)
+
+
+def _language_on_defaults(document):
+    """w:lang on the document defaults and on every style that sets its own run properties."""
+    styles = document.styles.element
+    r_pr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_lang(r_pr_default)
+    for style in document.styles:
+        element = style.element.find(qn("w:rPr"))
+        if element is not None:
+            _set_lang(element)
+
+
+def _set_lang(r_pr):
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def _running_header(section, data):
+    frame = data["frame"]
+    text = f"{data['organisation']['short_name']} · {frame['panel']} · {frame['meeting_date_display']}"
+    if data["restricted"]:
+        text += " · Restricted"
+    section.header.paragraphs[0].text = text
+
+
+def _page_number_footer(section):
+    """"Page N of M" as PAGE and NUMPAGES fields, which Word fills in on each page."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.add_run("Page ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES", "1")
+
+
+def _field(paragraph, instruction, placeholder):
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder), ("end", None)):
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+# Body ----------------------------------------------------------------------
+
+def _runs(paragraph, runs):
+    for run in runs:
+        paragraph.add_run(run["text"]).bold = run["strong"] or None
+
+
+def _frame(document, data):
+    frame = data["frame"]
+    document.add_paragraph(data["organisation"]["name"])
+    document.add_paragraph(frame["panel"].upper())
+    document.add_paragraph(frame["meeting_date_display"])
+    document.add_heading(frame["title"], level=1)
+    document.add_paragraph(f"Report by: {frame['report_by']}")
+    if data["restricted"]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run("Restricted pack").bold = True
+        paragraph.add_run(": includes Appendices 3 and 4.")
+
+
+def _section(document, section):
+    number = f"{section['number']} " if section["number"] else ""
+    document.add_heading(f"{number}{section['heading']}", level=2)
+    if section["subheading"]:
+        document.add_heading(section["subheading"], level=3)
+    for runs in section["intro"]:
+        _runs(document.add_paragraph(), runs)
+    if section["kind"] == "letters":
+        for item in section["items"]:
+            paragraph = document.add_paragraph(f"{item['label']} ")
+            paragraph.paragraph_format.left_indent = Cm(0.75)
+            _runs(paragraph, item["runs"])
+    elif section["kind"] == "numbered":
+        for item in section["items"]:
+            _runs(document.add_paragraph(f"{item['label']} "), item["runs"])
+    if section["kind"] == "appendices":
+        for appendix in section["appendices"]:
+            restricted = " (Restricted)" if appendix["restricted"] else ""
+            document.add_paragraph(f"Appendix {appendix['number']} – {appendix['title']}{restricted}", style="List Bullet")
+    for runs in section["paragraphs"]:
+        _runs(document.add_paragraph(), runs)
+
+
+def _appendix_1(document, data):
+    document.add_heading(f"Appendix 1: {data['appendices'][0]['heading']}", level=2)
+    rows = data["appendix_1"]
+    table = document.add_table(rows=1, cols=len(APPENDIX_1_HEADERS))
+    table.style = "Table Grid"
+    table.autofit = False
+    header = table.rows[0]
+    repeat_as_header_row(header)
+    for cell, text in zip(header.cells, APPENDIX_1_HEADERS):
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(row["ref"]).bold = True
+        cells[1].text = trend_text(row)
+        cells[2].text = f"{row['title']} - {row['description']}"
+        cells[3].text = row["owners"]
+    for row in table.rows:
+        for cell, width in zip(row.cells, APPENDIX_1_WIDTHS):
+            cell.width = width
+    caption = document.add_paragraph(f"Open risks as at {data['frame']['meeting_date_display']}, with their trend.")
+    caption.style = "Caption"
+
+
+def trend_text(row):
+    return f"{row['glyph']} {row['trend_label']}" if row.get("glyph") else row["trend_label"]
+
+
+def repeat_as_header_row(row):
+    """Mark a table row as a header row: Word repeats it at the top of each page, and
+    reads it out as column headers."""
+    tr_pr = row._tr.get_or_add_trPr()
+    # The schema's order: cantSplit before tblHeader (Word refuses a file out of order).
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _appendix_2(document, data):
+    document.add_heading(f"Appendix 2: {data['appendices'][1]['heading']}", level=2)
+    if not data["appendix_2"]:
+        document.add_paragraph("No risks have been chosen for the summary risk position.")
+    for position in data["appendix_2"]:
+        document.add_heading(position["heading"], level=3)
+        document.add_paragraph(position["statement"])
+        for heading, texts in (("Control actions", position["actions"]), ("Potential control", position["potential"])):
+            if texts:
+                document.add_heading(heading, level=4)
+                for text in texts:
+                    document.add_paragraph(text)
+
+
+def _appendix_3(document, data):
+    document.add_heading(f"Appendix 3: {data['appendices'][2]['heading']} (Restricted)", level=2)
+    if not data["appendix_3"]:
+        document.add_paragraph("No governance model has been written for this paper.")
+    for runs in data["appendix_3"]:
+        _runs(document.add_paragraph(), runs)
+
+
+def _score_text(name, score):
+    return f"{name} {score['likelihood']} × {score['impact']} = {score['score']} ({score['band_label']})"
+
+
+def _appendix_4(document, data):
+    document.add_heading(f"Appendix 4: {data['appendices'][3]['heading']} (Restricted)", level=2)
+    for risk in data["appendix_4"]:
+        document.add_heading(f"Risk {risk['ref']}: {risk['title']}", level=3)
+        document.add_paragraph(risk["description"])
+        owner = document.add_paragraph()
+        owner.add_run("Risk owner:").bold = True
+        owner.add_run(f" {risk['owners'] or 'None recorded'}")
+        scores = document.add_paragraph()
+        scores.add_run("Scores").bold = True
+        scores.add_run(" (likelihood × impact): " + "; ".join(
+            _score_text(name, risk[name]) for name in ("inherent", "current", "target")
+        ))
+        if risk["reviews"]:
+            document.add_heading("Reviews", level=4)
+            for review in risk["reviews"]:
+                commentary = f". {review['commentary']}" if review["commentary"] else ""
+                document.add_paragraph(
+                    f"{review['reviewed_on_display']}: {review['trend_label']}, score {review['score']['score']} "
+                    f"({review['score']['band_label']}){commentary}",
+                    style="List Bullet",
+                )
+        document.add_heading("Controls", level=4)
+        if not risk["controls"]:
+            document.add_paragraph("No controls recorded.", style="List Bullet")
+        for control in risk["controls"]:
+            document.add_paragraph(
+                f"{control['text']} – {control['kind_label']}, {control['status']}; owner: {control['owner'] or 'none'}; "
+                f"lever: {control['lever'] or 'none'}; due: {control['due_date_display'] or 'no date'}",
+                style="List Bullet",
+            )
+
+
+FORMAT = Format(
+    name="docx", label="Word", content_type=CONTENT_TYPE, export=export, on_overview=True,
+    links={"public": "Download the paper (Word)", "restricted": "Download the restricted pack (Word)"},
+)
