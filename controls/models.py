@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from riskregister.history_chain import ChainedHistory
+
 
 class Lever(models.TextChoices):
     """The three ways the organisation can act on a risk (governance model)."""
@@ -46,7 +48,7 @@ class Control(models.Model):
     due_date = models.DateField("due date", null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PLACE)
     position = models.PositiveSmallIntegerField("display order", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["risk", "kind", "position", "pk"]
