@@ -92,6 +92,7 @@ def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, targ
     restored = manage(postgres_database, "restore", str(source["archive"]))
     assert "every count and digest matches" in restored.stdout
     assert "All 6 checks passed: files, metadata, completeness and chain." in restored.stdout
+    assert "Every revision table's chain is unbroken." in restored.stdout
     assert counts(postgres_database) == manifest_of(source["archive"])["counts"]
 
     # The restored database takes new writes (PostgreSQL's sequences were moved past the loaded rows).
@@ -104,6 +105,7 @@ def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, targ
     manage(postgres_database, "backup", "--output", str(second))
     back = manage(target, "restore", str(second))
     assert "All 6 checks passed: files, metadata, completeness and chain." in back.stdout
+    assert "Every revision table's chain is unbroken." in back.stdout
     assert counts(target) == manifest_of(second)["counts"]
     assert manifest_of(second)["counts"]["risks.historicalrisk"] == manifest_of(source["archive"])["counts"]["risks.historicalrisk"] + 1
 
