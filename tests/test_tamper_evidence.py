@@ -208,3 +208,21 @@ def test_bulk_created_revisions_chain_too(empty_database):
 
     generate_register(risks=6, seed=16)
     assert verify("verify_history")[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_chain_the_revisions_already_recorded(demo):
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    chain_migrations = [key for key in executor.loader.disk_migrations if key[1].endswith("_history_chain")]
+    assert {app for app, _ in chain_migrations} == {"risks", "controls"}
+    before = [sorted(executor.loader.graph.node_map[key].parents)[0].key for key in chain_migrations]
+    revisions = Risk.history.count()
+    executor.migrate(before)  # the revisions stay, without chain fields
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(leaves)
+    assert Risk.history.count() == revisions and not Risk.history.filter(history_chain_sha256="").exists()
+    assert verify("verify_history")[0] == 0
