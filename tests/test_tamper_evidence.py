@@ -226,3 +226,30 @@ def test_the_migrations_chain_the_revisions_already_recorded(demo):
     executor.migrate(leaves)
     assert Risk.history.count() == revisions and not Risk.history.filter(history_chain_sha256="").exists()
     assert verify("verify_history")[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_simultaneous_writers_take_turns_so_the_chain_never_forks(demo):
+    if connection.vendor != "postgresql":
+        pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
+    import threading
+
+    risks = list(Risk.objects.order_by("pk")[:6])
+    start = threading.Barrier(len(risks))
+
+    def edit(risk):
+        try:
+            start.wait()
+            risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                                      reason="At the same time", title=f"{risk.title} (edited)")
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=edit, args=(risk,)) for risk in risks]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert Risk.history.filter(history_change_reason="At the same time").count() == len(risks)
+    assert verify("verify_history")[0] == 0
