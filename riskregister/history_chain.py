@@ -11,9 +11,10 @@ bulk_history_create, e.g. the register generator). Writers of one table take
 turns (riskregister.chaining.serialise_chain_writers) until their transaction
 ends, so history_id order is chain order.
 
-A row's content leaves out empty values (None and ""), so a later migration that
-adds a nullable or blank field to a tracked model keeps the old revisions valid; a
-migration adding a field with another default must call rechain() for its table.
+A row's content leaves out empty values and values equal to the field's default,
+so a later migration that adds a field to a tracked model keeps the old revisions
+valid; one that removes or renames a field, or changes a default, must call
+rechain() for the table (the migration then records that it did).
 """
 
 from django.db import models, transaction
@@ -24,14 +25,17 @@ CHAIN_FIELDS = ("history_previous_chain_sha256", "history_chain_sha256")
 
 
 def content(record):
-    """What a revision says, as digested: every column but its id and chain, empty values left out."""
+    """What a revision says, as digested: every column but its id and chain, leaving out
+    empty values and values equal to the field's default (so a field added later with
+    a default leaves the revisions before it valid)."""
     data = {}
     for field in type(record)._meta.concrete_fields:
         if field.primary_key or field.attname in CHAIN_FIELDS:
             continue
         value = field.to_python(getattr(record, field.attname))
-        if value is not None and value != "":
-            data[field.attname] = value
+        if value is None or value == "" or value == field.get_default():
+            continue
+        data[field.attname] = value
     return data
 
 

@@ -253,3 +253,14 @@ def test_simultaneous_writers_take_turns_so_the_chain_never_forks(demo):
         worker.join()
     assert Risk.history.filter(history_change_reason="At the same time").count() == len(risks)
     assert verify("verify_history")[0] == 0
+
+
+def test_a_field_added_later_with_a_default_leaves_old_revisions_valid(demo):
+    from riskregister.history_chain import content
+
+    revision = Risk.history.order_by("history_id").first()
+    said = content(revision)
+    revision.status = Risk.Status.OPEN  # the field's default: as if the column had been added with it
+    assert content(revision) == {key: value for key, value in said.items() if key != "status"}
+    revision.status = Risk.Status.CLOSED
+    assert content(revision)["status"] == Risk.Status.CLOSED
