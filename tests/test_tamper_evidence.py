@@ -264,3 +264,14 @@ def test_a_field_added_later_with_a_default_leaves_old_revisions_valid(demo):
     assert content(revision) == {key: value for key, value in said.items() if key != "status"}
     revision.status = Risk.Status.CLOSED
     assert content(revision)["status"] == Risk.Status.CLOSED
+
+
+def test_migrate_puts_back_triggers_a_table_rebuild_dropped(db):
+    from publications import triggers
+    from publications.apps import reinstall_triggers
+
+    with transaction.atomic():
+        triggers.drop(connection)  # as SQLite does when a migration rebuilds a table
+        assert triggers.missing(connection) == triggers.trigger_names()
+        reinstall_triggers(using="default")  # the post_migrate handler
+        assert triggers.missing(connection) == []
