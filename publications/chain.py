@@ -37,7 +37,8 @@ def metadata_of(publication, files, *, formats, packs, signing_key_id):
         "formats": list(formats),
         "packs": [str(pack) for pack in packs],
         "files": sorted(
-            (file_entry(pack=f.pack, format=f.format, filename=f.filename, size=f.size, sha256=f.sha256) for f in files),
+            (file_entry(pack=f.pack, format=f.format, filename=f.filename, size=f.size, sha256=f.sha256)
+             for f in files),
             key=lambda entry: (entry["pack"], entry["format"]),
         ),
         "signing_key_id": signing_key_id,

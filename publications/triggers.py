@@ -25,8 +25,8 @@ def install(connection):
             for table in TABLES:
                 for operation in OPERATIONS:
                     cursor.execute(
-                        f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{operation}" BEFORE {operation.upper()} ON "{table}" '
-                        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                        f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{operation}" '
+                        f"BEFORE {operation.upper()} ON \"{table}\" BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
                     )
         elif connection.vendor == "postgresql":
             cursor.execute(

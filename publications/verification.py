@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from publications import triggers
-from publications.models import Publication, PublishedFile, sha256
+from publications.models import Publication, PublishedFile
 from riskregister.chaining import canonical_json, key_id, keyed_digest, link, same_digest
 
 # The chained metadata field for each column it must agree with.
@@ -139,5 +139,3 @@ def _check_signature(report, publication, label, current_key, signed_seen):
     report.ok(f"OK        {label} signed with key {current_key}")
     return label
 
-
-__all__ = ["verify_publications", "Report", "sha256"]

@@ -77,7 +77,8 @@ def serialise_chain_writers(name, using="default"):
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, zlib.crc32(name.encode()) & 0x7FFFFFFF])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [CHAIN_LOCK_CLASS, zlib.crc32(name.encode()) & 0x7FFFFFFF])
 
 
 CHAIN_LOCK_CLASS = 0x7C4A1  # the first key of our advisory locks, so they never meet another's

@@ -62,7 +62,8 @@ def rechain(model):
         for pk in ids[start:start + 500]:
             record = batch[pk]
             digest = link(previous, content(record))
-            model._base_manager.filter(pk=pk).update(history_previous_chain_sha256=previous, history_chain_sha256=digest)
+            model._base_manager.filter(pk=pk).update(
+                history_previous_chain_sha256=previous, history_chain_sha256=digest)
             previous = digest
 
 
