@@ -165,6 +165,14 @@ def test_missing_triggers_fail_verification(paper, demo, html_only):
     assert status == 1 and "TRIGGERS missing on the publication tables: reports_publication_no_update" in error
 
 
+def test_the_publish_command_prints_the_chain_digest(paper, demo, html_only):
+    out = io.StringIO()
+    with override_settings(PUBLICATION_SIGNING_KEY=KEY):
+        call_command("publish_paper", "--meeting", "2017-09-22", "--user", "author", stdout=out)
+    publication = Publication.objects.get()
+    assert f"chain sha256 {publication.chain_sha256}, signed with key {publication.signing_key_id}" in out.getvalue()
+
+
 def test_the_published_page_shows_the_chain_digest(paper, demo, html_only, client_for):
     publication = publish(paper, demo["author"])
     page = client_for("panel").get(reverse("published:version", args=[paper.pk, 1])).text
