@@ -4,6 +4,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from riskregister.dates import implausible_dates
+from riskregister.history_chain import ChainedHistory
 from risks.models import Risk
 
 
@@ -65,7 +66,7 @@ class Control(models.Model):
     due_date = models.DateField("due date", null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PLACE)
     position = models.PositiveSmallIntegerField("display order", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     objects = ControlQuerySet.as_manager()
 

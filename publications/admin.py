@@ -18,7 +18,7 @@ class ReadOnlyAdminMixin:
 
 class PublishedFileInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PublishedFile
-    fields = ("pack", "format", "filename", "size", "sha256")
+    fields = ("pack", "format", "filename", "size", "sha256", "hmac_sha256")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -28,7 +28,8 @@ class PublishedFileInline(ReadOnlyAdminMixin, admin.TabularInline):
 class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("paper", "version", "published_at", "published_by")
     list_filter = ("paper__meeting_date",)
-    fields = ("paper", "version", "published_at", "published_by", "reason", "compared_with")
+    fields = ("paper", "version", "published_at", "published_by", "reason", "compared_with",
+              "previous_chain_sha256", "chain_sha256", "signing_key_id", "chain_hmac")
     readonly_fields = fields
     inlines = [PublishedFileInline]
     actions = None

@@ -8,7 +8,9 @@ MEDIA_ROOT) so that a publication is stored in one transaction, all or nothing,
 and is backed up with the data it was rendered from.
 
 Nothing here can be changed once saved: save() refuses updates, delete()
-refuses deletion (on the instance and on querysets), and the admin is read-only.
+refuses deletion (on the instance and on querysets), the admin is read-only, and
+database triggers (publications.triggers) refuse UPDATE and DELETE on both tables.
+Each publication is chained to the one before it (publications.chain).
 """
 
 import hashlib
@@ -103,6 +105,14 @@ class Publication(Immutable):
     restricted_snapshot = models.JSONField()
     # "What changed" is computed from the snapshots, so they are checked too.
     snapshots_sha256 = models.CharField("SHA-256 digest of the snapshots", max_length=64)
+    # Tamper evidence (publications.chain): the metadata as digested, and the
+    # chain across all publications in order of creation.
+    metadata = models.JSONField(default=dict)
+    previous_chain_sha256 = models.CharField("chain digest of the publication before", max_length=64, blank=True)
+    chain_sha256 = models.CharField("chain digest", max_length=64, blank=True)
+    # With PUBLICATION_SIGNING_KEY set: HMAC-SHA-256 of chain_sha256, and which key made it.
+    chain_hmac = models.CharField("keyed chain digest", max_length=64, blank=True)
+    signing_key_id = models.CharField(max_length=8, blank=True)
 
     class Meta:
         db_table = "reports_publication"  # moved from the reports app, table kept
@@ -148,6 +158,8 @@ class PublishedFile(Immutable):
     content = models.BinaryField()
     size = models.PositiveIntegerField()
     sha256 = models.CharField("SHA-256 digest", max_length=64)
+    # With PUBLICATION_SIGNING_KEY set: HMAC-SHA-256 of the content.
+    hmac_sha256 = models.CharField("keyed digest", max_length=64, blank=True)
 
     class Meta:
         db_table = "reports_publishedfile"  # moved from the reports app, table kept

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from publications import chain
 from publications.models import Publication, PublishedFile, sha256, snapshots_digest
 from reports import rendering
 from reports.formats import FORMATS
@@ -206,13 +207,19 @@ def store(snapshot, files, *, user, on_stored=None):
                 public_snapshot=snapshot.public, restricted_snapshot=snapshot.restricted,
                 snapshots_sha256=snapshots_digest(snapshot.public, snapshot.restricted),
             )
+            stored_files = [
+                PublishedFile(
+                    pack=rendered.pack, format=rendered.format, filename=rendered.filename,
+                    content=rendered.content, size=len(rendered.content), sha256=sha256(rendered.content),
+                )
+                for rendered in files
+            ]
+            chain.seal(publication, stored_files, formats=list(FORMATS), packs=PACKS)
             publication.full_clean(validate_unique=False)
             publication.save()
-            for rendered in files:
-                PublishedFile(
-                    publication=publication, pack=rendered.pack, format=rendered.format, filename=rendered.filename,
-                    content=rendered.content, size=len(rendered.content), sha256=sha256(rendered.content),
-                ).save()
+            for stored in stored_files:
+                stored.publication = publication
+                stored.save()
             if on_stored is not None:
                 on_stored(publication)
             return publication

@@ -49,6 +49,11 @@ ORGANISATION_SHORT_NAME = os.environ.get("ORGANISATION_SHORT_NAME", "MOPAC")
 # organisations that publish their papers on the web. Off by default.
 PUBLISHED_PAPERS_PUBLIC = env_bool("PUBLISHED_PAPERS_PUBLIC", False)
 
+# Tamper evidence: with a key, each publication's chain digest and each published
+# file also get a keyed digest (HMAC-SHA-256) that someone who can write to the
+# database but lacks the key cannot recompute. Keep it off the database server.
+PUBLICATION_SIGNING_KEY = os.environ.get("PUBLICATION_SIGNING_KEY", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from riskregister.dates import implausible_dates
+from riskregister.history_chain import ChainedHistory
 
 REF_PATTERN = re.compile(r"^(?P<number>[1-9][0-9]{0,3})(?P<suffix>[a-z]?)$")
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -119,7 +120,7 @@ class Owner(models.Model):
         related_name="risk_owner",
         help_text="The sign-in account of this person, if they have one.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["name"]
@@ -223,7 +224,7 @@ class Risk(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     objects = RiskQuerySet.as_manager()
 
@@ -350,7 +351,7 @@ class RiskOwner(models.Model):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="ownerships")
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -371,7 +372,7 @@ class RiskDependency(models.Model):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="dependencies")
     depends_on = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="dependents")
     note = models.CharField(max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         verbose_name_plural = "risk dependencies"
@@ -404,7 +405,7 @@ class Review(models.Model):
         related_name="risk_reviews",
     )
     created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]

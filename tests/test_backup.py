@@ -92,7 +92,8 @@ def test_backup_holds_every_table_with_counts_and_a_digest(source):
 def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, target):
     restored = manage(postgres_database, "restore", str(source["archive"]))
     assert "every count and digest matches" in restored.stdout
-    assert f"All {2 * len(FORMATS) + 1} published files and snapshots match their digests." in restored.stdout
+    assert f"All {2 + 2 * len(FORMATS)} checks passed: files, metadata, completeness and chain." in restored.stdout
+    assert "Every revision table's chain is unbroken." in restored.stdout
     assert counts(postgres_database) == manifest_of(source["archive"])["counts"]
 
     # The restored database takes new writes (PostgreSQL's sequences were moved past the loaded rows).
@@ -104,7 +105,8 @@ def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, targ
     second = tmp_path / "from-postgres.zip"
     manage(postgres_database, "backup", "--output", str(second))
     back = manage(target, "restore", str(second))
-    assert f"All {2 * len(FORMATS) + 1} published files and snapshots match their digests." in back.stdout
+    assert f"All {2 + 2 * len(FORMATS)} checks passed: files, metadata, completeness and chain." in back.stdout
+    assert "Every revision table's chain is unbroken." in back.stdout
     assert counts(target) == manifest_of(second)["counts"]
     assert manifest_of(second)["counts"]["risks.historicalrisk"] == manifest_of(source["archive"])["counts"]["risks.historicalrisk"] + 1
 

@@ -11,6 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from publications import triggers
+from riskregister.chaining import link
+
 BEFORE_MOVE = [("publications", None)]  # unapplies reports.0005 too, which depends on it
 OLD_STATE = [("reports", "0004_publication_roles")]
 CONTENT = b"<html><main>The paper as published</main></html>"
@@ -66,8 +69,15 @@ def test_publications_move_apps_and_back_with_their_rows_and_permissions(empty_d
     from publications.models import Publication
 
     assert Publication.objects.get(pk=publication_pk).frame.title == "Risk report"
+    # Publications stored before the chain are chained by the migration, then the triggers go in.
+    live = Publication.objects.get(pk=publication_pk)
+    assert live.previous_chain_sha256 == "" and live.chain_sha256 == link("", live.metadata)
+    assert live.metadata["files"] == [{"pack": "public", "format": "html", "filename": stored.filename,
+                                       "size": len(CONTENT), "sha256": hashlib.sha256(CONTENT).hexdigest()}]
+    assert triggers.missing(connection) == []
 
     migrate(BEFORE_MOVE)
+    assert triggers.missing(connection) == triggers.trigger_names()  # dropped on the way back
     old = state_apps(OLD_STATE)
     assert bytes(old.get_model("reports", "PublishedFile").objects.get(pk=file_pk).content) == CONTENT
     assert ContentType.objects.get(app_label="reports", model="publication").pk == old_content_type

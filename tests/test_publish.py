@@ -23,10 +23,12 @@ from publications import publishing
 from publications.models import ImmutableError, Publication, PublishedFile, PublishJob
 from publications.views import demote_headings
 from reports import rendering, services as paper_services
+from reports.formats import FORMATS
 from reports.models import Paper
 from riskregister.tracking import revisions_dated
 from risks import services as risk_services
 from risks.models import Risk
+from tests import tampering
 from tests.edit_helpers import form_values
 from tests.worker import run_worker
 
@@ -57,8 +59,7 @@ def url(name, publication):
 def tamper(stored_file, content):
     # Behind the application's back (publications refuse update()): as a disk
     # or database fault, or a malicious edit, would.
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {PublishedFile._meta.db_table} SET content = %s WHERE id = %s", [content, stored_file.pk])
+    tampering.execute(f"UPDATE {PublishedFile._meta.db_table} SET content = %s WHERE id = %s", [content, stored_file.pk])
 
 
 # Publishing -------------------------------------------------------------------
@@ -262,18 +263,19 @@ def run_command(*argv):
 def test_verify_publications(published, capsys):
     assert run_command("verify_publications") == 0
     out = capsys.readouterr().out
-    assert out.count("OK ") == 7 and "All 7 published files and snapshots match their digests." in out
+    # The chain link, the metadata and snapshots, and each file.
+    assert out.count("OK ") == 2 + 2 * len(FORMATS) and "checks passed: files, metadata, completeness and chain." in out
     restricted = stored(published, "restricted", "html")
     tamper(restricted, b"<html>forged</html>")
     assert run_command("verify_publications") == 1
     captured = capsys.readouterr()
-    assert "MISMATCH  2017-09-22 v1 restricted html" in captured.out and captured.out.count("OK ") == 6
-    assert "1 of 7 published files and snapshots do not match their digests." in captured.err
+    assert "MISMATCH  2017-09-22 v1 (publication" in captured.out and captured.out.count("OK ") == 1 + 2 * len(FORMATS)
+    assert "1 problems; the first: MISMATCH 2017-09-22 v1" in captured.err and "restricted html" in captured.err
 
 
 def test_verify_publications_with_nothing_published(db, capsys):
     assert run_command("verify_publications") == 0
-    assert "All 0 published files and snapshots match their digests." in capsys.readouterr().out
+    assert "All 0 checks passed" in capsys.readouterr().out
 
 
 # The publish_paper command ------------------------------------------------------------

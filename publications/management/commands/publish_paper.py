@@ -58,6 +58,8 @@ class Command(BaseCommand):
         ))
         for stored in publication.files.order_by("-pack", "format").only("filename", "sha256", "size"):
             self.stdout.write(f"  {stored.filename}  {stored.size} bytes  sha256 {stored.sha256}")
+        signed = f", signed with key {publication.signing_key_id}" if publication.signing_key_id else ""
+        self.stdout.write(f"  chain sha256 {publication.chain_sha256}{signed}")
 
     @staticmethod
     def _user(username):

@@ -6,7 +6,7 @@ from riskregister.backup import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = ("Restore a backup archive into an empty database (migrating it first if needed), "
-            "check every count and digest, then verify the publications.")
+            "check every count and digest, then verify the publications and the chain of revisions.")
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="an archive written by `manage.py backup`")
@@ -22,3 +22,4 @@ class Command(BaseCommand):
             "every count and digest matches."
         ))
         call_command("verify_publications", stdout=self.stdout, stderr=self.stderr)
+        call_command("verify_history", stdout=self.stdout, stderr=self.stderr)

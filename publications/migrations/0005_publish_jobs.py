@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0002_formats_from_registry'),
+        ('publications', '0004_publication_triggers'),
         ('reports', '0008_paper_cutoff_date'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
