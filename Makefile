@@ -20,9 +20,10 @@ install: $(INSTALLED)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop); a tasks worker runs beside it (reminder emails)"
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop); beside it a tasks worker (publishing, emails) and the reminder clock"
 	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py send_reminders --loop --interval 900 & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production set-up on one machine: gunicorn (workers from the core count),
@@ -34,9 +35,10 @@ serve: install
 	  echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') make serve" >&2; exit 2; }
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn and a tasks worker beside it (Ctrl-C to stop)"
+	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn, a tasks worker and the reminder clock beside it (Ctrl-C to stop)"
 	DEBUG=0 $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=0 $(BIN)/python manage.py send_reminders --loop --interval 900 & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
 	  $(BIN)/gunicorn riskregister.wsgi:application --bind 127.0.0.1:$(PORT) \
 	  --workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --graceful-timeout 20
