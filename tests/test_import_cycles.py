@@ -111,6 +111,14 @@ def test_no_import_cycle_among_project_modules():
     assert cycle is None, "Import cycle: " + " -> ".join(cycle)
 
 
+# The exceptions: tamper evidence. Filling the chains must use the digests the
+# verify commands check with, and the publication triggers are the ones the app
+# puts back after every migrate: each has one definition, and a frozen copy
+# would disagree with it as soon as the definition changed.
+MIGRATIONS_MAY_IMPORT = ("riskregister.history_chain", "riskregister.chaining", "publications.chain",
+                         "publications.triggers")
+
+
 def test_migrations_import_no_project_code():
     """A migration is history: it keeps frozen copies of what it needs, so changing the
     project's code later never changes what an old migration does."""
@@ -118,5 +126,6 @@ def test_migrations_import_no_project_code():
     for name, path in project_modules().items():
         if ".migrations." not in name:
             continue
-        imported = {target.split(".")[0] for target in imported_names(path, name)}
+        imported = {target.split(".")[0] for target in imported_names(path, name)
+                    if not target.startswith(MIGRATIONS_MAY_IMPORT) and target != "publications"}
         assert not imported & project, f"{name} imports {sorted(imported & project)}"
