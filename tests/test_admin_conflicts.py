@@ -139,7 +139,7 @@ def test_an_admin_control_save_and_an_edit_page_save_never_deadlock():
     User = get_user_model()
     admin = User.objects.create_superuser("race-admin", password=None)
     editor = User.objects.create_user("race-editor")
-    risk = make_risk("1")
+    risk = make_risk("901")  # beside the demo register
     control = save_tracked(Control(risk=risk, description="Plan"), user=None, reason="Added")
     client = Client()
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")

@@ -1,6 +1,7 @@
 """The tasks worker, as `make run` starts it, run once over the queue in this process."""
 
 import io
+from unittest import mock
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -9,8 +10,17 @@ from tests.edit_helpers import form_values
 
 
 def run_worker():
-    """Run every queued task (reminders, publish jobs) and return."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO(), stderr=io.StringIO())
+    """Run every queued task (reminders, publish jobs) and return.
+
+    The worker closes "old" connections between tasks, and to Django a connection
+    inside the test's transaction looks old (autocommit is off), so it would close
+    the test's own connection (on PostgreSQL: "connection already closed"). Django's
+    test client makes the same exception for requests; so does this."""
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False,
+                     stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def publish_through_page(client, paper, **fields):
