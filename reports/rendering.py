@@ -175,8 +175,12 @@ def _appendix_4(source, risks, reviews):
 
 # Public API --------------------------------------------------------------
 
-def gather(paper, *, restricted, source=None):
+def gather(paper, *, restricted, source=None, draft=True):
     """The paper as plain data: what the public (or restricted) pack shows, nothing more.
+
+    Every render of the live paper is a draft (marked DRAFT on every page and in its
+    file name); only publishing (publications.publishing.take_snapshot) gathers with
+    draft=False, so published files never say DRAFT.
 
     The register comes from `source` (a risks.register_source.RegisterSource;
     by default paper.register_source()); the paper's own text and choices from `paper`.
@@ -195,6 +199,7 @@ def gather(paper, *, restricted, source=None):
     data = {
         "schema": SNAPSHOT_SCHEMA,
         "restricted": restricted,
+        "draft": draft,
         "organisation": {"name": settings.ORGANISATION_NAME, "short_name": short_name},
         "frame": {
             "panel": paper.panel, "meeting_date": paper.meeting_date.isoformat(),
@@ -226,8 +231,3 @@ def render_pdf(data):
     return html_to_pdf(render_html(data))
 
 
-def filename(data, extension):
-    pack = "restricted" if data["restricted"] else "public"
-    meeting = date.fromisoformat(data["frame"]["meeting_date"])
-    panel = "-".join(data["frame"]["panel"].lower().split())
-    return f"{panel}-{meeting:%Y-%m-%d}-{pack}.{extension}"

@@ -97,7 +97,14 @@ def _running_header(section, data):
     text = f"{data['organisation']['short_name']} · {frame['panel']} · {frame['meeting_date_display']}"
     if data["restricted"]:
         text += " · Restricted"
-    section.header.paragraphs[0].text = text
+    paragraph = section.header.paragraphs[0]
+    if data.get("draft"):
+        # Word repeats the header on every page: an unpublished paper says so on each.
+        draft = paragraph.add_run("DRAFT – not published")
+        draft.bold = True
+        paragraph.add_run(f" · {text}")
+    else:
+        paragraph.text = text
 
 
 def _page_number_footer(section):
