@@ -42,7 +42,7 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS)
+        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS) + ["include_changes"]
         widgets = {"cutoff_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "cutoff_date": {"invalid": "Enter a real date, such as 2017-09-15."},

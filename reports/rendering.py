@@ -175,7 +175,7 @@ def _appendix_4(source, risks, reviews):
 
 # Public API --------------------------------------------------------------
 
-def gather(paper, *, restricted, source=None, draft=True):
+def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     """The paper as plain data: what the public (or restricted) pack shows, nothing more.
 
     Every render of the live paper is a draft (marked DRAFT on every page and in its
@@ -184,6 +184,9 @@ def gather(paper, *, restricted, source=None, draft=True):
 
     The register comes from `source` (a risks.register_source.RegisterSource;
     by default paper.register_source()); the paper's own text and choices from `paper`.
+    If the author switched on "Changes since the last paper" (paper.include_changes),
+    data["changes_since"] holds reports.drafting.changes_since_previous (with_changes=False
+    leaves it out: the previous paper's own snapshot, gathered to compare with).
     """
     source = source or paper.register_source()
     short_name = settings.ORGANISATION_SHORT_NAME
@@ -216,6 +219,11 @@ def gather(paper, *, restricted, source=None, draft=True):
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
         data["appendix_4"] = _appendix_4(source, risks, reviews)
+    data["changes_since"] = None
+    if with_changes and paper.include_changes:
+        from reports.drafting import changes_since_previous
+
+        data["changes_since"] = changes_since_previous(paper, restricted=restricted, current=data)
     return data
 
 

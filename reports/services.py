@@ -10,6 +10,8 @@ from riskregister.tracking import delete_tracked, lock_versioned, save_tracked
 
 FRAME_FIELDS = ("panel", "title", "report_by", "author_name", "cutoff_date")
 EDITABLE_FIELDS = FRAME_FIELDS + Paper.NARRATIVE_FIELDS
+# Switches for optional sections: edited with the paper, not text.
+SECTION_OPTIONS = ("include_changes",)
 
 
 def _copy_narrative(source, target):
@@ -45,7 +47,7 @@ def lock_paper(paper_id, expected_version):
 @transaction.atomic
 def update_paper(*, paper_id, expected_version, user, reason, **changes):
     """Change the frame and narrative as one revision; ConflictError if it moved on."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    unknown = set(changes) - set(EDITABLE_FIELDS) - set(SECTION_OPTIONS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     paper = lock_paper(paper_id, expected_version)

@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import rendering, services
+from reports.drafting import changes_since_previous
 from reports.formats import FORMATS
 from reports.forms import Appendix2Form, PaperCreateForm, PaperEditForm
 from reports.models import Paper
@@ -78,7 +79,13 @@ def paper_edit(request, pk):
             messages.success(request, "Paper saved.")
             return redirect("reports:edit", pk=paper.pk)
     risks = paper.register_source().open_risks()  # refs and titles to copy from
-    return render(request, "reports/edit.html", {"paper": paper, "form": form, "risks": risks}, status=status)
+    # As saved (the form may hold unsaved typing), compared as the published page compares.
+    restricted = access.can(request.user, "view_restricted")
+    since = changes_since_previous(Paper.objects.get(pk=paper.pk), restricted=restricted)
+    return render(request, "reports/edit.html", {
+        "paper": paper, "form": form, "risks": risks, "since": since,
+        "pack": "restricted" if restricted else "public",
+    }, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
