@@ -38,6 +38,11 @@ class PaperCreateForm(SpecificMessagesMixin, forms.ModelForm):
 
 class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Carried-over sections the author ticks as still true (drawn beside each section).
+    confirm_sections = forms.MultipleChoiceField(
+        choices=[(name, name) for name in Paper.NARRATIVE_FIELDS], required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     reason = ReasonField("Edited the paper's narrative")
 
     class Meta:
@@ -73,7 +78,22 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
         return [self[name] for name in Paper.NARRATIVE_FIELDS]
 
     def changes(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        changes = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        confirmed = set(self.cleaned_data.get("confirm_sections") or [])
+        if confirmed:
+            changes["confirmed_sections"] = sorted(set(self.instance.confirmed_sections or []) | confirmed)
+        return changes
+
+
+class HousekeepingForm(SpecificMessagesMixin, forms.Form):
+    """Deleting a draft, or starting it again: a version (no silent overwrite) and a reason."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason", max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the paper's history. For example, “Created for the wrong meeting date”.",
+        error_messages={"required": "Give a reason."},
+    )
 
 
 class Appendix2Form(SpecificMessagesMixin, forms.Form):
