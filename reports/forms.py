@@ -10,10 +10,12 @@ TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdepende
 
 
 class ReasonField(forms.CharField):
-    def __init__(self, initial):
+    """Empty, required, with an example in the hint: a pre-filled default says nothing about why."""
+
+    def __init__(self, example):
         super().__init__(
-            label="Reason for the change", max_length=REASON_MAX_LENGTH, initial=initial,
-            help_text="Kept with the paper's history.",
+            label="Reason for the change", max_length=REASON_MAX_LENGTH,
+            help_text=f"Kept with the paper's history. For example, “{example}”.",
             error_messages={"required": "Give a reason for the change."},
         )
 
@@ -43,7 +45,7 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
         choices=[(name, name) for name in Paper.NARRATIVE_FIELDS], required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    reason = ReasonField("Edited the paper's narrative")
+    reason = ReasonField("Summary updated after the SMT meeting")
 
     class Meta:
         model = Paper
@@ -100,7 +102,7 @@ class Appendix2Form(SpecificMessagesMixin, forms.Form):
     """Which risks Appendix 2 shows, and in what order: a tick and a number per risk."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = ReasonField("Changed the Appendix 2 risks")
+    reason = ReasonField("Added risk 15 to Appendix 2")
 
     def __init__(self, *args, risks, chosen, day, **kwargs):
         """`risks`: risks open on `day` (the meeting date) plus any chosen risk that was not;

@@ -86,3 +86,29 @@ def test_carried_over_sections_are_flagged_until_confirmed_or_edited(client_for,
     assert 'id="carried-over-legal"' in page
     december.refresh_from_db()
     assert december.confirmed_sections == ["financial"]
+
+
+def test_the_appendix_2_chooser_shows_each_risks_current_score_and_trend(client_for, paper):
+    from risks.models import Risk
+
+    page = client_for("author").get(reverse("reports:appendix_2", args=[paper.pk])).text
+    assert "<th scope=\"col\">Current score</th>" in page and "<th scope=\"col\">Trend</th>" in page
+    funding = Risk.objects.get(ref="4")
+    row = page.split(f'id="id_include_{funding.pk}"')[1].split("</tr>")[0]
+    assert f"{funding.current_score} ({funding.band[1]})" in row and funding.get_trend_display() in row
+
+
+def test_reason_fields_start_empty_with_a_hint(client_for, paper):
+    client = client_for("author")
+    page = client.get(reverse("reports:edit", args=[paper.pk])).text
+    reason = re.search(r'<input[^>]*name="reason"[^>]*>', page)[0]
+    assert "value=" not in reason and "For example" in page
+    response = client.post(reverse("reports:edit", args=[paper.pk]), {**form_values(page), "reason": ""})
+    assert "Give a reason for the change." in response.text
+
+
+def test_the_fixtures_governance_model_is_in_the_papers_own_words(paper):
+    text = paper.governance_model
+    assert text.startswith("MOPAC discharges the duties of the Mayor through three levers.")
+    for note in ("seed", "diagram", "section 1.3"):
+        assert note not in text
