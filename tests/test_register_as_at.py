@@ -64,3 +64,22 @@ def test_query_count_as_at_does_not_grow_with_the_register(client_for, users, dj
     grow_register(users["smt"], 30)
     with django_assert_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_the_full_workbook_as_at_a_date(demo, tmp_path):
+    import pytest
+    from django.core.management import CommandError, call_command
+    from openpyxl import load_workbook
+
+    risk = Risk.objects.get(ref="4")
+    old_title = risk.title
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"], reason="Retitled today",
+                         title="Funding (retitled today)")
+    output = tmp_path / "register.xlsx"
+    call_command("export_register", output=str(output), as_at="2017-09-22")
+    workbook = load_workbook(output)
+    titles = [row[2] for row in workbook["Risks"].iter_rows(min_row=2, values_only=True)]
+    assert old_title in titles and "Funding (retitled today)" not in titles
+    assert workbook["Controls"].max_row > 1 and workbook["Reviews"].max_row > 1
+    with pytest.raises(CommandError, match="--as-at takes a date"):
+        call_command("export_register", output=str(output), as_at="22/09/2017")
