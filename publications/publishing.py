@@ -167,8 +167,9 @@ def take_snapshot(*, paper_id, reason="", expected_paper_version=None, expected_
         return Snapshot(
             paper_id=paper.pk, paper_version=paper_version, version=version, reason=reason,
             compared_with_id=compared_with.pk if compared_with else None,
-            public=_frozen(rendering.gather(paper, restricted=False)),
-            restricted=_frozen(rendering.gather(paper, restricted=True)),
+            # Published files never say DRAFT.
+            public=_frozen(rendering.gather(paper, restricted=False, draft=False)),
+            restricted=_frozen(rendering.gather(paper, restricted=True, draft=False)),
         )
 
 

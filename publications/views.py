@@ -33,6 +33,7 @@ from publications.models import Publication, PublishedFile, PublishJob
 from reports import changes
 from reports.formats import FORMATS, as_attachment
 from reports.models import Paper
+from reports.version_diff import version_differences
 from riskregister import access
 from rounds.services import check_gate, outstanding_for_paper
 
@@ -176,7 +177,16 @@ def _page(request, publication, pack):
             if not compared.verify_snapshots():
                 return integrity_failure(request, publication=compared)
         what_changed = changes.compare(previous.snapshot(pack), publication.snapshot(pack))
+    # A correction: what differs from the version before it (stored snapshots only).
+    earlier = next((v for v in versions if v.version == publication.version - 1), None)
+    differences = None
+    if earlier is not None:
+        earlier = Publication.objects.get(pk=earlier.pk)
+        if not earlier.verify_snapshots():
+            return integrity_failure(request, publication=earlier)
+        differences = version_differences(earlier.snapshot(pack), publication.snapshot(pack))
     return render(request, "publications/page.html", {
+        "earlier": earlier, "differences": differences,
         "publication": publication, "frame": publication.frame, "pack": pack, "files": files,
         "links": file_links(publication, pack, files), "body": mark_safe(body),
         "versions": versions, "current": versions[0], "superseded": versions[0].pk != publication.pk,

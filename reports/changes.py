@@ -9,7 +9,12 @@ recognised as the same one.
 
 On public packs, controls are compared for the risks in both papers'
 Appendix 2 (all a public reader may see); on restricted packs, for every risk
-(Appendix 4). Retired controls count as removed.
+(Appendix 4). Retired controls count as removed. Only restricted packs also list
+score movements (current score, Appendix 4) and description changes.
+
+A draft's page compares the same way (reports.drafting): the previous paper's
+latest publication, or its gather() if it was never published, with the draft's
+gather().
 """
 
 
@@ -38,6 +43,10 @@ def _controls(snapshot):
     return _restricted_controls(snapshot) if snapshot.get("restricted") else _public_controls(snapshot)
 
 
+def _current_scores(snapshot):
+    return {risk["id"]: risk["current"] for risk in snapshot.get("appendix_4") or [] if "id" in risk and "current" in risk}
+
+
 def _label(row):
     return {"ref": row["ref"], "title": row["title"]}
 
@@ -47,8 +56,9 @@ def compare(previous, current):
     before, after = _risks(previous), _risks(current)
     changes = {
         "added": [], "closed": [], "renumbered": [], "retitled": [], "trends": [], "owners": [],
-        "controls_added": [], "controls_removed": [],
+        "controls_added": [], "controls_removed": [], "scores": [], "descriptions": [],
     }
+    restricted = bool(previous.get("restricted") and current.get("restricted"))
     for risk_id, row in after.items():
         old = before.get(risk_id)
         if old is None:
@@ -65,6 +75,8 @@ def compare(previous, current):
             })
         if old["owners"] != row["owners"]:
             changes["owners"].append({**_label(row), "old": old["owners"], "new": row["owners"]})
+        if restricted and old.get("description", "") != row.get("description", ""):
+            changes["descriptions"].append({**_label(row), "old": old.get("description", ""), "new": row.get("description", "")})
     changes["closed"] = [_label(row) for risk_id, row in before.items() if risk_id not in after]
     old_controls, new_controls = _controls(previous), _controls(current)
     for risk_id, row in after.items():  # in the paper's ref order
@@ -73,6 +85,16 @@ def compare(previous, current):
         old, new = old_controls[risk_id], new_controls[risk_id]
         changes["controls_added"] += [{**_label(row), "text": new[pk]} for pk in new if pk not in old]
         changes["controls_removed"] += [{**_label(row), "text": old[pk]} for pk in old if pk not in new]
+    if restricted:
+        old_scores, new_scores = _current_scores(previous), _current_scores(current)
+        for risk_id, row in after.items():
+            old, new = old_scores.get(risk_id), new_scores.get(risk_id)
+            if old and new and old["score"] != new["score"]:
+                changes["scores"].append({
+                    **_label(row), "old": old["score"], "old_band": old["band_label"],
+                    "new": new["score"], "new_band": new["band_label"],
+                    "direction": "up" if new["score"] > old["score"] else "down",
+                })
     return changes
 
 

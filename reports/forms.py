@@ -10,10 +10,12 @@ TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdepende
 
 
 class ReasonField(forms.CharField):
-    def __init__(self, initial):
+    """Empty, required, with an example in the hint: a pre-filled default says nothing about why."""
+
+    def __init__(self, example):
         super().__init__(
-            label="Reason for the change", max_length=REASON_MAX_LENGTH, initial=initial,
-            help_text="Kept with the paper's history.",
+            label="Reason for the change", max_length=REASON_MAX_LENGTH,
+            help_text=f"Kept with the paper's history. For example, “{example}”.",
             error_messages={"required": "Give a reason for the change."},
         )
 
@@ -38,11 +40,16 @@ class PaperCreateForm(SpecificMessagesMixin, forms.ModelForm):
 
 class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = ReasonField("Edited the paper's narrative")
+    # Carried-over sections the author ticks as still true (drawn beside each section).
+    confirm_sections = forms.MultipleChoiceField(
+        choices=[(name, name) for name in Paper.NARRATIVE_FIELDS], required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = ReasonField("Summary updated after the SMT meeting")
 
     class Meta:
         model = Paper
-        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS)
+        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS) + ["include_changes"]
         widgets = {"cutoff_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "cutoff_date": {"invalid": "Enter a real date, such as 2017-09-15."},
@@ -73,14 +80,29 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
         return [self[name] for name in Paper.NARRATIVE_FIELDS]
 
     def changes(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        changes = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        confirmed = set(self.cleaned_data.get("confirm_sections") or [])
+        if confirmed:
+            changes["confirmed_sections"] = sorted(set(self.instance.confirmed_sections or []) | confirmed)
+        return changes
+
+
+class HousekeepingForm(SpecificMessagesMixin, forms.Form):
+    """Deleting a draft, or starting it again: a version (no silent overwrite) and a reason."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason", max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the paper's history. For example, “Created for the wrong meeting date”.",
+        error_messages={"required": "Give a reason."},
+    )
 
 
 class Appendix2Form(SpecificMessagesMixin, forms.Form):
     """Which risks Appendix 2 shows, and in what order: a tick and a number per risk."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = ReasonField("Changed the Appendix 2 risks")
+    reason = ReasonField("Added risk 15 to Appendix 2")
 
     def __init__(self, *args, risks, chosen, day, **kwargs):
         """`risks`: risks open on `day` (the meeting date) plus any chosen risk that was not;

@@ -64,6 +64,14 @@ class Paper(models.Model):
         "Appendix 3: internal governance (restricted)",
         help_text="Only in the restricted pack.",
     )
+    include_changes = models.BooleanField(
+        "include “Changes since the last paper”", default=False,
+        help_text="A section before the appendices listing what changed since the previous paper: "
+                  "the public changes in the public pack, and score and description changes too in the restricted pack.",
+    )
+    # Narrative sections the author confirmed are still true, though carried over
+    # unchanged from the previous paper (issue 13, item 5): their field names.
+    confirmed_sections = models.JSONField(default=list, blank=True, editable=False)
     appendix_2_risks = models.ManyToManyField(
         "risks.Risk", through="PaperRisk", related_name="papers", blank=True,
     )

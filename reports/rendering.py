@@ -175,11 +175,18 @@ def _appendix_4(source, risks, reviews):
 
 # Public API --------------------------------------------------------------
 
-def gather(paper, *, restricted, source=None):
+def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     """The paper as plain data: what the public (or restricted) pack shows, nothing more.
+
+    Every render of the live paper is a draft (marked DRAFT on every page and in its
+    file name); only publishing (publications.publishing.take_snapshot) gathers with
+    draft=False, so published files never say DRAFT.
 
     The register comes from `source` (a risks.register_source.RegisterSource;
     by default paper.register_source()); the paper's own text and choices from `paper`.
+    If the author switched on "Changes since the last paper" (paper.include_changes),
+    data["changes_since"] holds reports.drafting.changes_since_previous (with_changes=False
+    leaves it out: the previous paper's own snapshot, gathered to compare with).
     """
     source = source or paper.register_source()
     short_name = settings.ORGANISATION_SHORT_NAME
@@ -195,6 +202,7 @@ def gather(paper, *, restricted, source=None):
     data = {
         "schema": SNAPSHOT_SCHEMA,
         "restricted": restricted,
+        "draft": draft,
         "organisation": {"name": settings.ORGANISATION_NAME, "short_name": short_name},
         "frame": {
             "panel": paper.panel, "meeting_date": paper.meeting_date.isoformat(),
@@ -211,6 +219,11 @@ def gather(paper, *, restricted, source=None):
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
         data["appendix_4"] = _appendix_4(source, risks, reviews)
+    data["changes_since"] = None
+    if with_changes and paper.include_changes:
+        from reports.drafting import changes_since_previous
+
+        data["changes_since"] = changes_since_previous(paper, restricted=restricted, current=data)
     return data
 
 
@@ -226,8 +239,3 @@ def render_pdf(data):
     return html_to_pdf(render_html(data))
 
 
-def filename(data, extension):
-    pack = "restricted" if data["restricted"] else "public"
-    meeting = date.fromisoformat(data["frame"]["meeting_date"])
-    panel = "-".join(data["frame"]["panel"].lower().split())
-    return f"{panel}-{meeting:%Y-%m-%d}-{pack}.{extension}"

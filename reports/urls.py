@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.paper_create, name="create"),
     path("<int:pk>/", views.paper_edit, name="edit"),
     path("<int:pk>/appendix-2/", views.paper_appendix_2, name="appendix_2"),
+    path("<int:pk>/delete/", views.paper_delete, name="delete"),
+    path("<int:pk>/start-again/", views.paper_restart, name="restart"),
     path("<int:pk>/preview/", views.paper_preview, name="preview"),
     path("<int:pk>/preview/restricted/", views.paper_preview_restricted, name="preview_restricted"),
     # Draft downloads, one view for every format (reports.formats): public.pdf, restricted.pdf...

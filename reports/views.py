@@ -8,8 +8,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import rendering, services
+from reports.drafting import changes_since_previous
 from reports.formats import FORMATS
-from reports.forms import Appendix2Form, PaperCreateForm, PaperEditForm
+from reports.forms import Appendix2Form, HousekeepingForm, PaperCreateForm, PaperEditForm
 from reports.models import Paper
 from riskregister import access
 from risks.models import Risk
@@ -37,7 +38,7 @@ def paper_list(request):
 def paper_create(request):
     access.require(request.user, "compose_papers")
     previous = Paper.objects.order_by("-meeting_date").first()
-    form = PaperCreateForm(request.POST or None, initial={"title": previous.title if previous else ""})
+    form = PaperCreateForm(request.POST or None, initial={"title": previous.title if previous else "", "copy_previous": True})
     if request.method == "POST" and form.is_valid():
         copy_from = None
         if form.cleaned_data["copy_previous"]:
@@ -78,7 +79,63 @@ def paper_edit(request, pk):
             messages.success(request, "Paper saved.")
             return redirect("reports:edit", pk=paper.pk)
     risks = paper.register_source().open_risks()  # refs and titles to copy from
-    return render(request, "reports/edit.html", {"paper": paper, "form": form, "risks": risks}, status=status)
+    # As saved (the form may hold unsaved typing), compared as the published page compares.
+    restricted = access.can(request.user, "view_restricted")
+    saved = Paper.objects.get(pk=paper.pk)
+    since = changes_since_previous(saved, restricted=restricted)
+    previous = saved.previous()
+    carried = set(services.carried_over(saved, previous))
+    narrative = [{"field": field, "carried_over": field.name in carried} for field in form.narrative_fields()]
+    return render(request, "reports/edit.html", {
+        "paper": paper, "form": form, "risks": risks, "since": since, "narrative": narrative, "previous": previous,
+        "pack": "restricted" if restricted else "public",
+    }, status=status)
+
+
+HOUSEKEEPING = {
+    "delete": {"heading": "Delete this draft", "button": "Delete the draft", "service": services.delete_paper,
+               "done": "Paper for {date} deleted."},
+    "restart": {"heading": "Start this draft again from the previous paper", "button": "Start again",
+                "service": services.restart_paper, "done": "Paper for {date} started again from the previous paper."},
+}
+
+
+def _housekeeping(request, pk, action):
+    paper = get_paper_for_user(request.user, pk, capability="compose_papers")
+    what = HOUSEKEEPING[action]
+    form = HousekeepingForm(request.POST or None, initial={"version": paper.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            what["service"](paper_id=paper.pk, expected_version=form.cleaned_data["version"], user=request.user,
+                            reason=form.cleaned_data["reason"])
+        except ConflictError:
+            status = 409
+            form.add_error(None, "Someone else saved this paper since you opened this page: nothing was changed. "
+                                 "Check the paper, then try again.")
+        except ValidationError as error:
+            status = 400
+            form.add_error(None, error)
+        else:
+            messages.success(request, what["done"].format(date=f"{paper.meeting_date:%d %B %Y}"))
+            if action == "delete":
+                return redirect("reports:list")
+            return redirect("reports:edit", pk=paper.pk)
+    published = paper.publications.order_by("-version").values_list("version", flat=True).first()
+    return render(request, "reports/housekeeping.html", {
+        "paper": paper, "form": form, "action": action, "what": what, "published_version": published,
+        "previous": paper.previous(),
+    }, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_delete(request, pk):
+    return _housekeeping(request, pk, "delete")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_restart(request, pk):
+    return _housekeeping(request, pk, "restart")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

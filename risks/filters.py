@@ -5,6 +5,9 @@ from django import forms
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
 from controls.models import Control, Lever
 from risks.models import Owner, Risk, RiskOwner, Trend
 
@@ -25,6 +28,11 @@ def band_ranges():
         ranges[key] = (label, threshold, upper)
         upper = threshold - 1
     return ranges
+
+
+def not_in_the_future(day):
+    if day > timezone.localdate():
+        raise ValidationError("The register's date must be today or earlier.")
 
 
 class RiskFilter(django_filters.FilterSet):
@@ -61,6 +69,13 @@ class RiskFilter(django_filters.FilterSet):
         empty_label="Any", error_messages={"invalid_choice": "Choose an impact from 1 to 5."},
     )
 
+    as_at = django_filters.DateFilter(
+        label="Register as at", method="filter_as_at",
+        help_text="The register as it stood at the end of this day, from its history. For example, 2017-09-22.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, such as 2017-09-22."},
+    )
+
     class Meta:
         model = Risk
         fields = []
@@ -72,17 +87,31 @@ class RiskFilter(django_filters.FilterSet):
             data["status"] = Risk.Status.OPEN
         super().__init__(data, *args, **kwargs)
         self.filters["band"].extra["choices"] = [(key, label) for key, (label, _, _) in band_ranges().items()]
+        self.filters["as_at"].extra["validators"] = [not_in_the_future]
+
+    def filter_queryset(self, queryset):
+        """As at a day, every filter reads the register as it stood then (django-simple-history's
+        as_of: each risk's latest revision up to the end of that day, as Risk instances)."""
+        day = self.form.cleaned_data.get("as_at")
+        if day:
+            from risks.register_source import end_of
+
+            queryset = Risk.history.as_of(end_of(day))
+        return super().filter_queryset(queryset)
+
+    def filter_as_at(self, queryset, name, value):
+        return queryset  # applied to the whole register first, in filter_queryset
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
-            in_controls = Control.objects.filter(risk=OuterRef("pk")).filter(
+            in_controls = Control.objects.filter(risk=OuterRef("id")).filter(
                 Q(name__icontains=word) | Q(description__icontains=word)
             )
             queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word) | Exists(in_controls))
         return queryset
 
     def filter_owner(self, queryset, name, value):
-        return queryset.filter(Exists(RiskOwner.objects.filter(risk=OuterRef("pk"), owner=value)))
+        return queryset.filter(Exists(RiskOwner.objects.filter(risk=OuterRef("id"), owner=value)))
 
     def filter_band(self, queryset, name, value):
         _, lowest, highest = band_ranges()[value]
@@ -91,5 +120,5 @@ class RiskFilter(django_filters.FilterSet):
         )
 
     def filter_lever(self, queryset, name, value):
-        in_use = Control.objects.filter(risk=OuterRef("pk"), lever=value).exclude(status=Control.Status.RETIRED)
+        in_use = Control.objects.filter(risk=OuterRef("id"), lever=value).exclude(status=Control.Status.RETIRED)
         return queryset.filter(Exists(in_use))

@@ -178,8 +178,10 @@ class ReviewForm(SpecificMessagesMixin, forms.Form):
         label="Why does the trend differ from the score change?", max_length=500, required=False,
         help_text="Needed only when the trend you choose is not the one the scores suggest.",
     )
+    # No pre-filled reason: a default says nothing about why (issue 13, item 7).
     reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH,
-                             initial="Review recorded", help_text="Kept with the revision in the history.")
+                             help_text="Kept with the revision in the history. For example, “Quarterly review with the owner”.",
+                             error_messages={"required": "Give a reason for the change."})
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args, previous_score=None, **kwargs):

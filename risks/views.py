@@ -128,7 +128,7 @@ def create(request):
     data = request.POST if request.method == "POST" else None
     form = NewRiskForm(data, prefix="risk")
     owner_formset = OwnerFormSet(data, prefix="owners")
-    change_form = ChangeForm(data, initial={"version": 1, "reason": "New risk"}, prefix="change")
+    change_form = ChangeForm(data, initial={"version": 1}, prefix="change")
     if data is not None and all([form.is_valid(), owner_formset.is_valid(), change_form.is_valid()]):
         try:
             risk = services.create_risk(

@@ -146,7 +146,45 @@ def register_risks():
     )
 
 
-def export_workbook(risks=None):
+def _ref_order(risk):
+    return (risk.status, risk.ref_number, risk.ref_suffix, risk.pk)
+
+
+def _as_at(day):
+    """The four sheets' rows as they stood at the end of `day`, from the revision history
+    (as_of gives model instances). Related rows are wired in memory to the risks of then,
+    so refs are the refs of then; owners' and reviewers' names are today's."""
+    from django.contrib.auth import get_user_model
+
+    from risks.register_source import end_of
+
+    moment = end_of(day)
+    risks = sorted(Risk.history.as_of(moment), key=_ref_order)
+    by_id = {risk.pk: risk for risk in risks}
+    for risk in risks:
+        risk.parent = by_id.get(risk.parent_id)
+    open_ids = {risk.pk for risk in risks if risk.is_open}
+    owners = {owner.pk: owner for owner in Owner.objects.all()}
+    controls = [control for control in Control.history.as_of(moment) if control.risk_id in open_ids]
+    for control in controls:
+        control.risk, control.owner = by_id[control.risk_id], owners.get(control.owner_id)
+    controls.sort(key=lambda c: (c.risk.ref_number, c.risk.ref_suffix, c.risk_id, c.kind, c.position, c.pk))
+    dependencies = [d for d in RiskDependency.history.as_of(moment) if d.risk_id in open_ids and d.depends_on_id in open_ids]
+    for dependency in dependencies:
+        dependency.risk, dependency.depends_on = by_id[dependency.risk_id], by_id[dependency.depends_on_id]
+    dependencies.sort(key=lambda d: (d.risk.ref_number, d.risk.ref_suffix, d.pk))
+    users = {user.pk: user for user in get_user_model().objects.all()}
+    reviews = [review for review in Review.history.as_of(moment) if review.risk_id in by_id]
+    for review in reviews:
+        review.risk, review.reviewer = by_id[review.risk_id], users.get(review.reviewer_id)
+    reviews.sort(key=lambda r: (r.risk.ref_number, r.risk.ref_suffix, r.risk_id, -r.reviewed_on.toordinal(), -r.pk))
+    return {"Risks": risks, "Controls": controls, "Dependencies": dependencies, "Reviews": reviews}
+
+
+def export_workbook(risks=None, *, as_at=None):
+    """The full register as a workbook; `as_at` (a date): as it stood at the end of that day."""
+    if as_at is not None:
+        return filename(), CONTENT_TYPE, _build(_as_at(as_at))
     risks = list(register_risks() if risks is None else risks)
     ids = [risk.pk for risk in risks]
     # Controls and dependencies of open risks only: a closed risk's ref may be reused, so a

@@ -61,6 +61,8 @@ EXPECTED = {
     "reports:create": (LOGIN, 403, 403, 200, 200),
     "reports:edit": (LOGIN, 403, 403, 200, 200),
     "reports:appendix_2": (LOGIN, 403, 403, 200, 200),
+    "reports:delete": (LOGIN, 403, 403, 200, 200),  # published here: the page says it cannot be deleted
+    "reports:restart": (LOGIN, 403, 403, 200, 200),
     "reports:preview": (LOGIN, 403, 200, 200, 200),
     "reports:preview_restricted": (LOGIN, 403, 200, 200, 200),
     "reports:pdf": (LOGIN, 403, 200, 200, 200),  # paper.pdf, the draft PDF's first address

@@ -34,7 +34,7 @@ def export(paper, *, restricted=False):
 
 def test_public_pack_has_the_papers_sections_as_heading_styles(paper):
     filename, content_type, content = export(paper)
-    assert filename == "audit-panel-2017-09-22-public.docx" and content_type == DOCX_TYPE
+    assert filename == "audit-panel-2017-09-22-public-draft.docx" and content_type == DOCX_TYPE
     document = read(content)
     data = rendering.gather(paper, restricted=False)
     found = headings(document)
@@ -108,7 +108,7 @@ def test_draft_word_download_beside_the_pdf(paper, client_for):
     assert f'href="{url}"' in preview and "Download the paper (Word)" in preview
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
-    assert response["Content-Disposition"] == 'attachment; filename="audit-panel-2017-09-22-public.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="audit-panel-2017-09-22-public-draft.docx"'
     assert read(response.content).tables
     for page in (reverse("reports:list"), reverse("reports:edit", args=[paper.pk])):
         assert f'href="{url}"' in client.get(page).text

@@ -62,10 +62,10 @@ def test_pdf_downloads(client_for, paper):
     response = client_for("author").get(urls(paper)["pdf"])
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert 'filename="audit-panel-2017-09-22-public.pdf"' in response["Content-Disposition"]
+    assert 'filename="audit-panel-2017-09-22-public-draft.pdf"' in response["Content-Disposition"]
     restricted = client_for("smt").get(urls(paper)["pdf_restricted"])
     assert restricted.status_code == 200 and restricted.content.startswith(b"%PDF")
-    assert "restricted.pdf" in restricted["Content-Disposition"]
+    assert "restricted-draft.pdf" in restricted["Content-Disposition"]
 
 
 def test_preview_shows_the_paper_and_links(client_for, paper):

@@ -76,7 +76,7 @@ def test_publish_stores_snapshots_and_six_files_with_digests(published, paper, d
         assert f.sha256 == hashlib.sha256(content).hexdigest() and f.size == len(content) and f.verify()
     assert stored(published, "public", "pdf").filename == "audit-panel-2017-09-22-public-v1.pdf"
     # The snapshot is the data the files were rendered from.
-    assert published.public_snapshot == json.loads(json.dumps(rendering.gather(paper, restricted=False)))
+    assert published.public_snapshot == json.loads(json.dumps(rendering.gather(paper, restricted=False, draft=False)))
     assert published.restricted_snapshot["appendix_4"] and published.public_snapshot["appendix_4"] is None
     assert Publication.objects.get().verify_snapshots()  # as read back from the database
     html = bytes(stored(published, "public", "html").content).decode()

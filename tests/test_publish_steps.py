@@ -177,7 +177,7 @@ def test_a_hostile_panel_name_cannot_break_the_download_header(paper, demo, clie
     response = client_for("panel").get(reverse("published:file", args=[paper.pk, 1, "html"]))
     assert response["Content-Disposition"] == 'inline; filename="xhtml-filenameevilexe-2017-09-22-public-v1.html"'
     draft = client_for("author").get(reverse("reports:file", args=[paper.pk, "html"]))
-    assert draft["Content-Disposition"] == 'inline; filename="xhtml-filenameevilexe-2017-09-22-public.html"'
+    assert draft["Content-Disposition"] == 'inline; filename="xhtml-filenameevilexe-2017-09-22-public-draft.html"'
     # The page and the list show the name as it was published, escaped.
     page = client_for("panel").get(reverse("published:version", args=[paper.pk, 1])).text
     assert "x.html&quot;; filename=&quot;evil.exe" in page and EVIL not in page
@@ -188,7 +188,7 @@ def test_a_non_ascii_panel_name_gives_an_rfc_5987_file_name(paper, demo, client_
     edit(paper, demo["author"], panel="Ré\u00adsumé – Août")
     response = client_for("author").get(reverse("reports:pdf", args=[paper.pk]))  # the draft PDF
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert response["Content-Disposition"] == "attachment; filename*=utf-8''r%C3%A9sum%C3%A9-ao%C3%BBt-2017-09-22-public.pdf"
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''r%C3%A9sum%C3%A9-ao%C3%BBt-2017-09-22-public-draft.pdf"
     response["Content-Disposition"].encode("ascii")  # a header of plain ASCII, nothing MIME-encoded
 
 

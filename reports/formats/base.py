@@ -30,9 +30,13 @@ class Format:
 
 
 def file_name(data, extension):
-    """audit-panel-2017-09-22-public.pdf: made safe from the panel's name (letters, digits,
-    hyphens; accented letters kept), so no name can break a header or a path."""
+    """audit-panel-2017-09-22-public.pdf (a draft: audit-panel-2017-09-22-public-draft.pdf):
+    made safe from the panel's name (letters, digits, hyphens; accented letters kept), so
+    no name can break a header or a path. Snapshots published before drafts were marked
+    have no "draft" key: they were published, so not drafts."""
     pack = "restricted" if data["restricted"] else "public"
+    if data.get("draft"):
+        pack += "-draft"
     meeting = date.fromisoformat(data["frame"]["meeting_date"])
     panel = slugify(data["frame"]["panel"], allow_unicode=True) or "paper"
     return f"{panel}-{meeting:%Y-%m-%d}-{pack}.{extension}"

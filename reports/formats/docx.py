@@ -34,6 +34,8 @@ def render_docx(data):
     _frame(document, data)
     for section in data["sections"]:
         _section(document, section)
+    if data.get("changes_since"):
+        _changes_since(document, data)
     _appendix_1(document, data)
     _appendix_2(document, data)
     if data["restricted"]:
@@ -97,7 +99,14 @@ def _running_header(section, data):
     text = f"{data['organisation']['short_name']} · {frame['panel']} · {frame['meeting_date_display']}"
     if data["restricted"]:
         text += " · Restricted"
-    section.header.paragraphs[0].text = text
+    paragraph = section.header.paragraphs[0]
+    if data.get("draft"):
+        # Word repeats the header on every page: an unpublished paper says so on each.
+        draft = paragraph.add_run("DRAFT – not published")
+        draft.bold = True
+        paragraph.add_run(f" · {text}")
+    else:
+        paragraph.text = text
 
 
 def _page_number_footer(section):
@@ -204,6 +213,35 @@ def repeat_as_header_row(row):
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
+
+
+CHANGE_LISTS = (
+    ("added", "New risks", lambda c: f"Risk {c['ref']}: {c['title']}"),
+    ("closed", "Risks closed", lambda c: f"Risk {c['ref']}: {c['title']}"),
+    ("renumbered", "Renumbered", lambda c: f"{c['title']}: was risk {c['old']}, now risk {c['new']}"),
+    ("retitled", "Retitled", lambda c: f"Risk {c['ref']}: was “{c['old']}”, now “{c['new']}”"),
+    ("trends", "Trend changes", lambda c: f"Risk {c['ref']} ({c['title']}): {c['old_label']} to {c['new_label']}"),
+    ("owners", "Owner changes",
+     lambda c: f"Risk {c['ref']} ({c['title']}): was {c['old'] or 'no owner'}, now {c['new'] or 'no owner'}"),
+    ("controls_added", "Controls added", lambda c: f"Risk {c['ref']} ({c['title']}): {c['text']}"),
+    ("controls_removed", "Controls removed", lambda c: f"Risk {c['ref']} ({c['title']}): {c['text']}"),
+    ("scores", "Score movements",
+     lambda c: f"Risk {c['ref']} ({c['title']}): current score {c['old']} ({c['old_band']}) to {c['new']} ({c['new_band']})"),
+    ("descriptions", "Description changes", lambda c: f"Risk {c['ref']} ({c['title']}): was “{c['old']}”, now “{c['new']}”"),
+)
+
+
+def _changes_since(document, data):
+    since = data["changes_since"]
+    document.add_heading("Changes since the last paper", level=2)
+    document.add_paragraph(f"Since the paper of {since['previous']['meeting_date_display']}.")
+    if not since["has_changes"]:
+        document.add_paragraph("Nothing changed in the risks, their trends, owners or controls.")
+    for key, heading, line in CHANGE_LISTS:
+        if since["changes"].get(key):
+            document.add_heading(heading, level=3)
+            for change in since["changes"][key]:
+                document.add_paragraph(line(change), style="List Bullet")
 
 
 def _appendix_2(document, data):

@@ -23,7 +23,7 @@ SIGNED_IN_PAGES = [
     "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
-AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm",
+AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-delete", "paper-preview", "publish-confirm",
                 "publish-conflict", "round-open", "round-open-error"]
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file"]
@@ -134,6 +134,8 @@ def open_page(page, name):
         page.goto(f"/papers/{september_paper().pk}/")
     elif name == "appendix-2":
         page.goto(f"/papers/{september_paper().pk}/appendix-2/")
+    elif name == "paper-delete":
+        page.goto(f"/papers/{september_paper().pk}/delete/")
     elif name == "paper-preview":
         page.goto(f"/papers/{september_paper().pk}/preview/")
     elif name == "publish-confirm":

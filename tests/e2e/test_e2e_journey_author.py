@@ -57,7 +57,8 @@ def test_report_author_prepares_the_next_paper(page, demo, sign_in):
     assert not page.get_by_label("Include risk 6", exact=True).is_checked()
     assert_accessible(page, "Appendix 2 choice")
     order = str(len(september) + 1)
-    fill_by_keyboard(page, page.locator("main form"), {f"id_include_{victims.pk}": True, f"id_order_{victims.pk}": order})
+    fill_by_keyboard(page, page.locator("main form"), {f"id_include_{victims.pk}": True, f"id_order_{victims.pk}": order,
+                                                       "id_reason": "Victims added for December"})
     page.wait_for_url(f"**/papers/{paper.pk}/")
     assert "Appendix 2 saved." in page.get_by_role("status").inner_text()
     assert [choice.risk.title for choice in paper.choices.order_by("position")] == [*september, "Victims"]
@@ -78,7 +79,7 @@ def test_report_author_prepares_the_next_paper(page, demo, sign_in):
     page.get_by_role("link", name="Edit this paper").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
-    assert download.value.suggested_filename == "audit-panel-2017-12-15-public.pdf"
+    assert download.value.suggested_filename == "audit-panel-2017-12-15-public-draft.pdf"
     reader = PdfReader(download.value.path())
     text = squash(" ".join(pdf_page.extract_text() for pdf_page in reader.pages))
     assert "15 December 2017" in text

@@ -86,6 +86,7 @@ def test_smt_editor_edits_adds_a_control_and_reviews_a_risk(page, demo, sign_in)
     review = {
         "id_reviewed_on": "2017-12-05", "id_likelihood": "3",
         "radio:trend": "fluctuating", "id_commentary": "Funding settlement delayed.",
+        "id_reason": "December review with the owner",
     }
     fill_by_keyboard(page, page.locator("main form"), review, submit_with="Space")
     assert page.title().startswith("Error: ")
