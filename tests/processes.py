@@ -64,7 +64,7 @@ def gunicorn(env, workers=2, threads=1):
     port = free_port()
     server = subprocess.Popen(
         [str(GUNICORN), "riskregister.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else [])],
+         *(["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"] if threads > 1 else [])],
         cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
