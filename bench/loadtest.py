@@ -29,7 +29,7 @@ from tests.processes import Browser, developer_env, gunicorn, manage, production
 GOAL_P95_MS = 300
 PASSWORD = "register-demo-2017"
 SIGN_IN = "sign-in (password hashing)"
-SIGN_IN_ALLOWANCE_SECONDS = 30
+SIGN_IN_ALLOWANCE_SECONDS = 180
 
 
 def ramp_seconds(args):
@@ -37,7 +37,8 @@ def ramp_seconds(args):
 
 
 def warm_up_seconds(args):
-    # The ramp, the settling time and an allowance for sign-ins still queueing after the ramp.
+    # The ramp, the settling time and an allowance for sign-ins still queueing after the
+    # ramp: an upper bound, as locust stops `--seconds` after the figures start.
     return ramp_seconds(args) + args.settle + SIGN_IN_ALLOWANCE_SECONDS
 
 
@@ -63,6 +64,7 @@ def run_locust(base, args, folder):
         [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
          "--headless", "--host", base, "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
          "--run-time", f"{args.seconds + warm_up_seconds(args)}s", "--reset-stats", "--settle", str(args.settle),
+         "--measure", str(args.seconds),
          "--stop-timeout", "10",
          "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
         cwd=ROOT, check=False, timeout=args.seconds + warm_up_seconds(args) + 120,

@@ -19,6 +19,8 @@ FILTERS = ("?band=high", "?trend=increasing", "?q=funding", "?lever=oversight", 
 def settle_option(parser):
     parser.add_argument("--settle", type=int, default=0,
                         help="Seconds after every user has signed in before the figures start again from zero.")
+    parser.add_argument("--measure", type=int, default=0,
+                        help="With --settle: seconds of figures to take, then stop.")
 
 
 ENVIRONMENT = {}
@@ -46,6 +48,8 @@ def signed_in():
 
 def start_figures(environment):
     environment.runner.stats.reset_all()
+    if environment.parsed_options.measure:
+        gevent.spawn_later(environment.parsed_options.measure, environment.runner.quit)
     # loadtest.py reads when the figures started, to say how long they cover.
     if os.environ.get("LOADTEST_FIGURES_FROM"):
         Path(os.environ["LOADTEST_FIGURES_FROM"]).write_text(str(time.time()))
