@@ -2,13 +2,57 @@
 register, report authors previewing the paper. Each signs in once; the sign-in
 is named apart because its password hashing is deliberately slow."""
 
+import os
 import random
 import re
+import time
+from pathlib import Path
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
 
 PASSWORD = "register-demo-2017"
 FILTERS = ("?band=high", "?trend=increasing", "?q=funding", "?lever=oversight", "?band=medium&trend=no_change")
+
+
+@events.init_command_line_parser.add_listener
+def settle_option(parser):
+    parser.add_argument("--settle", type=int, default=0,
+                        help="Seconds after every user has signed in before the figures start again from zero.")
+    parser.add_argument("--measure", type=int, default=0,
+                        help="With --settle: seconds of figures to take, then stop.")
+
+
+ENVIRONMENT = {}
+SIGNED_IN = {"count": 0}
+
+
+@events.init.add_listener
+def remember_environment(environment, **kwargs):
+    ENVIRONMENT["it"] = environment
+
+
+def signed_in():
+    """One more user is in. --reset-stats clears the figures when the last user has
+    arrived, but the last arrivals' sign-ins (a deliberately slow password hash each)
+    still queue for the CPU then: clear them once more when every user has signed in
+    and a settling time has passed, so the figures are of the steady load."""
+    SIGNED_IN["count"] += 1
+    environment = ENVIRONMENT.get("it")
+    if environment is None or environment.runner is None:
+        return
+    settle = getattr(environment.parsed_options, "settle", 0)
+    if settle and SIGNED_IN["count"] == environment.parsed_options.num_users:
+        gevent.spawn_later(settle, start_figures, environment)
+
+
+def start_figures(environment):
+    environment.runner.stats.reset_all()
+    if environment.parsed_options.measure:
+        gevent.spawn_later(environment.parsed_options.measure, environment.runner.quit)
+    # loadtest.py reads when the figures started, to say how long they cover.
+    if os.environ.get("LOADTEST_FIGURES_FROM"):
+        Path(os.environ["LOADTEST_FIGURES_FROM"]).write_text(str(time.time()))
 
 
 def csrf_token(html):
@@ -43,6 +87,7 @@ class SignedIn(HttpUser):
         }, headers={"Referer": self.host + "/accounts/login/"})
         register = self.client.get("/risks/", name="register").text
         self.risk_ids = sorted({int(pk) for pk in re.findall(r'href="/risks/(\d+)/"', register)}) or [1]
+        signed_in()
 
 
 class Editor(SignedIn):

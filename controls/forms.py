@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from controls.models import CONTROL_FIELDS, Control
-from riskregister.forms import SpecificMessagesMixin
+from riskregister.forms import SharedChoicesFormSetMixin, SpecificMessagesMixin
 from risks.models import Owner
 
 
@@ -40,7 +40,9 @@ class ControlForm(SpecificMessagesMixin, forms.ModelForm):
         return {**data, "id": self.cleaned_data.get("id"), "delete": self.cleaned_data.get("DELETE", False)}
 
 
-class BaseControlFormSet(forms.BaseFormSet):
+class BaseControlFormSet(SharedChoicesFormSetMixin, forms.BaseFormSet):
+    shared_choice_fields = ("owner",)
+
     def __init__(self, *args, control_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.control_ids = set(control_ids)

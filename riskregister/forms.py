@@ -35,6 +35,24 @@ def required_message(name, field):
     return f"{'Select' if choosing else 'Enter'} the {label}."
 
 
+class SharedChoicesFormSetMixin:
+    """A formset whose rows offer the same model choices reads them once, not
+    once per row: `shared_choice_fields` names the fields whose choices the
+    first row reads and every row then reuses (same options, same order)."""
+
+    shared_choice_fields = ()
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared_choice_fields:
+            if name not in shared:
+                # iter(): list() of the choices iterator itself would also run a COUNT.
+                shared[name] = list(iter(form.fields[name].choices))
+            form.fields[name].choices = shared[name]
+        return form
+
+
 class SignInForm(SpecificMessagesMixin, AuthenticationForm):
     """Django's sign-in form with the site's messages: a NUL in either field is
     refused before the password is checked, so right and wrong guesses look alike."""

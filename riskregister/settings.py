@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "riskregister.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,9 +165,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # HSTS preload is opt-in (SECURE_HSTS_PRELOAD=1, below), so Django's advice to turn it on is silenced.
 SILENCED_SYSTEM_CHECKS.append("security.W021")
 
-# Idle sessions end: each request pushes the expiry forward.
+# Idle sessions end: requests push the expiry forward, writing the session row
+# at most once a SESSION_TOUCH_SECONDS rather than on every request (see
+# riskregister/sessions.py; SESSION_SAVE_EVERY_REQUEST would write every time).
+SESSION_ENGINE = "riskregister.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Uploads (the register workbook, at most 5 MB: risks/workbook_reading.py). Up to

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from riskregister.forms import SpecificMessagesMixin
+from riskregister.forms import SharedChoicesFormSetMixin, SpecificMessagesMixin
 from risks.models import COMMENTARY_MAX_LENGTH, SCORE_MESSAGE, SCORE_VALIDATORS, Owner, Risk, Trend
 from riskregister.tracking import REASON_MAX_LENGTH
 from risks.services import RISK_EDITABLE_FIELDS
@@ -95,7 +95,9 @@ class OwnerForm(SpecificMessagesMixin, forms.Form):
     order = forms.IntegerField(min_value=0, max_value=99, required=False)
 
 
-class BaseOwnerFormSet(forms.BaseFormSet):
+class BaseOwnerFormSet(SharedChoicesFormSetMixin, forms.BaseFormSet):
+    shared_choice_fields = ("owner",)
+
     def ordered_owners(self):
         """The chosen owners, by their order number then their place on the page."""
         chosen = [

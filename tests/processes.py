@@ -58,11 +58,13 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env, workers=2):
-    """A gunicorn server on a free loopback port; yields its base URL once it answers."""
+def gunicorn(env, workers=2, threads=1):
+    """A gunicorn server on a free loopback port; yields its base URL once it answers.
+    threads > 1 runs gthread workers, as `make serve` does."""
     port = free_port()
     server = subprocess.Popen(
-        [str(GUNICORN), "riskregister.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        [str(GUNICORN), "riskregister.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         *(["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"] if threads > 1 else [])],
         cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

@@ -125,7 +125,6 @@ def test_change_password(client, demo, password):
 
 @pytest.mark.django_db
 def test_idle_sessions_expire_and_each_request_pushes_expiry_forward(client, demo, password):
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     sign_in(client, "smt", password)
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
     session = Session.objects.get(session_key=client.session.session_key)
@@ -140,6 +139,24 @@ def test_idle_sessions_expire_and_each_request_pushes_expiry_forward(client, dem
     session.save()
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_request_within_the_touch_interval_does_not_rewrite_the_session(client, demo, password):
+    # Pushing the idle expiry forward costs a write; one within a minute of the
+    # last push would move it by less than a minute, so it is left out.
+    sign_in(client, "smt", password)
+    key = client.session.session_key
+    almost_fresh = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - settings.SESSION_TOUCH_SECONDS // 2)
+    Session.objects.filter(session_key=key).update(expire_date=almost_fresh)
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == almost_fresh
+    # A minute or more behind: pushed forward to a full idle period from now.
+    behind = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 2 * settings.SESSION_TOUCH_SECONDS)
+    Session.objects.filter(session_key=key).update(expire_date=behind)
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(
+        seconds=settings.SESSION_COOKIE_AGE - settings.SESSION_TOUCH_SECONDS)
 
 
 @pytest.mark.django_db
