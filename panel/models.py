@@ -1,0 +1,106 @@
+"""What the panel asked, requested or resolved at a meeting, and what became of it.
+
+One record per question or action, tied to the meeting's paper. The author
+records them; a panel member may raise a question on the current version of a
+published paper (the one thing a panel member writes). Every change is a
+revision (django-simple-history, the risks it concerns included).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+TEXT_MAX_LENGTH = 4000
+
+
+class PanelItem(models.Model):
+    class Kind(models.TextChoices):
+        QUESTION = "question", "Question"
+        REQUEST = "request", "Request"
+        RESOLUTION = "resolution", "Resolution"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    paper = models.ForeignKey(
+        "reports.Paper", on_delete=models.PROTECT, related_name="panel_items",
+        verbose_name="meeting", help_text="The meeting at which the panel asked it.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUESTION)
+    text = models.TextField(
+        max_length=TEXT_MAX_LENGTH,
+        help_text=f"What the panel asked, requested or resolved, in up to {TEXT_MAX_LENGTH:,} characters.",
+    )
+    risks = models.ManyToManyField("risks.Risk", blank=True, related_name="panel_items",
+                                   help_text="The risks it concerns, if any.")
+    owner = models.ForeignKey(
+        "risks.Owner", on_delete=models.PROTECT, null=True, blank=True, related_name="panel_items",
+        verbose_name="who answers",
+    )
+    due_date = models.DateField("answer by", null=True, blank=True)
+    due_next_meeting = models.BooleanField("answer by the next meeting", default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Printed only in the restricted pack of the next paper.",
+    )
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Set when a panel member raised it from a published paper: the version they read.
+    publication = models.ForeignKey(
+        "publications.Publication", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[risks])
+
+    class Meta:
+        ordering = ["-paper__meeting_date", "created_at", "pk"]
+        verbose_name = "panel question or action"
+        permissions = [
+            ("raise_question", "Can raise a question on a published paper"),
+            ("answer_panelitem", "Can answer a panel question or action"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="panelitem_text_not_empty",
+                                   violation_error_message="Enter the question or action."),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_next_meeting=False), name="panelitem_one_due",
+                violation_error_message="Give a date or the next meeting, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="answered") | ~Q(answer=""), name="panelitem_answered_has_answer",
+                violation_error_message="Enter the answer before marking it answered.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from the meeting of {self.paper.meeting_date:%d %B %Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not (self.text or "").strip():
+            errors["text"] = "Enter the question or action."
+        if self.due_date and self.due_next_meeting:
+            errors["due_date"] = "Give a date or the next meeting, not both."
+        if self.status == self.Status.ANSWERED and not (self.answer or "").strip():
+            errors["answer"] = "Enter the answer before marking it answered."
+        if self.owner_id and self._owner_newly_chosen() and not self.owner.active:
+            errors["owner"] = f"{self.owner.name} is retired: choose a current owner to answer it."
+        if errors:
+            raise ValidationError(errors)
+
+    def _owner_newly_chosen(self):
+        if self.pk is None:
+            return True
+        return type(self).objects.filter(pk=self.pk).values_list("owner_id", flat=True).first() != self.owner_id
+
+    @property
+    def due_label(self):
+        if self.due_next_meeting:
+            return "The next meeting"
+        return f"{self.due_date:%-d %B %Y}" if self.due_date else "Not set"
