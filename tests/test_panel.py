@@ -1,0 +1,195 @@
+"""Panel questions and actions (issue 15, item 1): recorded by the author, raised by a
+panel member on the current published paper, answered by owners; every change a revision."""
+
+import pytest
+from django.urls import reverse
+
+from panel.models import PanelItem
+from panel.services import raise_question
+from publications import publishing
+from risks.models import Owner, Risk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publication(paper, users):
+    return publishing.publish_paper(paper_id=paper.pk, user=users["author"])
+
+
+def item_post(paper, **overrides):
+    data = {"paper": paper.pk, "kind": "request", "text": "More detail on mitigations of the funding risk.",
+            "owner": Owner.objects.filter(active=True).order_by("pk").first().pk, "due_next_meeting": "on",
+            "status": "open", "reason": "Minutes of the September meeting"}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# A panel member's question -------------------------------------------------------------
+
+def test_panel_member_raises_a_question_from_the_published_page(client_for, users, publication):
+    client = client_for("panel")
+    page = client.get(reverse("published:version", args=[publication.paper_id, publication.version]))
+    ask = reverse("panel:ask", args=[publication.paper_id, publication.version])
+    assert ask in page.content.decode()
+    response = client.post(ask, {"text": "  How is knife crime tracked within risk 5?  "})
+    item = PanelItem.objects.get(raised_by=users["panel"])
+    assert response.status_code == 302 and response["Location"] == reverse("panel:detail", args=[item.pk])
+    assert item.text == "How is knife crime tracked within risk 5?" and item.publication == publication
+    assert item.status == "open" and item.kind == "question"
+    record = item.history.get()
+    assert record.history_user == users["panel"] and "panel member" in record.history_change_reason
+    # It reaches the author's start page, and the panel member sees it on the paper's page.
+    assert "How is knife crime tracked" in client_for("author").get(reverse("home")).content.decode()
+    page = client_for("panel").get(reverse("published:version", args=[publication.paper_id, publication.version]))
+    assert "How is knife crime tracked" in page.content.decode()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "Enter your question."),
+    ("   ", "Enter your question."),
+    ("x" * 4001, "Keep it to 4,000 characters or fewer."),
+])
+def test_bad_questions_are_refused_with_the_text_kept(client_for, publication, text, message):
+    response = client_for("panel").post(reverse("panel:ask", args=[publication.paper_id, publication.version]),
+                                        {"text": text})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not PanelItem.objects.exists()
+
+
+def test_a_question_on_a_superseded_version_is_refused(client_for, users, paper, publication):
+    correction = publishing.publish_paper(paper_id=paper.pk, user=users["author"], reason="A correction")
+    client = client_for("panel")
+    old = reverse("panel:ask", args=[publication.paper_id, publication.version])
+    page = client.get(old)
+    assert "has been superseded" in page.content.decode() and b'name="text"' not in page.content
+    response = client.post(old, {"text": "Why was it corrected?"})
+    assert response.status_code == 200 and "superseded" in response.content.decode()
+    assert not PanelItem.objects.exists()
+    # Nothing lost: the typed question is kept, in a form that sends it to the current version.
+    assert "Why was it corrected?" in response.content.decode()
+    assert reverse("panel:ask", args=[correction.paper_id, correction.version]) in response.content.decode()
+
+
+def test_no_question_on_an_unpublished_paper(client_for, paper):
+    response = client_for("panel").post(reverse("panel:ask", args=[paper.pk, 1]), {"text": "A question"})
+    assert response.status_code == 404 and not PanelItem.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["smt", "author"])
+def test_only_panel_members_raise_questions(client_for, publication, role):
+    response = client_for(role).post(reverse("panel:ask", args=[publication.paper_id, publication.version]),
+                                     {"text": "A question"})
+    assert response.status_code == 403 and not PanelItem.objects.exists()
+
+
+def test_panel_members_see_only_their_own_questions(client_for, users, publication, paper):
+    own = raise_question(publication=publication, text="Mine", user=users["panel"])
+    other = PanelItem.objects.create(paper=paper, text="The author's record", raised_by=users["author"])
+    client = client_for("panel")
+    listing = client.get(reverse("panel:list")).content.decode()
+    assert "Mine" in listing and "The author&#x27;s record" not in listing and "author's record" not in listing
+    assert client.get(reverse("panel:detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("panel:detail", args=[other.pk])).status_code == 404
+
+
+def test_ask_refuses_other_methods(client_for, publication):
+    response = client_for("panel").put(reverse("panel:ask", args=[publication.paper_id, publication.version]))
+    assert response.status_code == 405
+
+
+# The author's record -------------------------------------------------------------------
+
+def test_author_records_an_action_with_risks_and_history(client_for, users, paper):
+    risks = list(Risk.objects.open().order_by("pk")[:2])
+    response = client_for("author").post(reverse("panel:create"),
+                                         item_post(paper, risks=[risk.pk for risk in risks], restricted="on"))
+    item = PanelItem.objects.get()
+    assert response.status_code == 302
+    assert set(item.risks.all()) == set(risks) and item.restricted and item.due_next_meeting
+    assert item.history.filter(history_change_reason="Minutes of the September meeting").exists()
+    assert item.history.first().history_user == users["author"]
+    # The risk page lists it.
+    page = client_for("smt").get(reverse("risks:detail", args=[risks[0].pk])).content.decode()
+    assert "More detail on mitigations" in page
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"text": ""}, "Enter the question or action."),
+    ({"text": "y" * 4001}, "Keep it to 4,000 characters or fewer."),
+    ({"due_date": "2017-12-12"}, "Give a date or the next meeting, not both."),
+    ({"status": "answered"}, "Enter the answer before marking it answered."),
+    ({"reason": ""}, "Enter the reason for the change."),
+])
+def test_bad_records_are_refused(client_for, paper, overrides, message):
+    response = client_for("author").post(reverse("panel:create"), item_post(paper, **overrides))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not PanelItem.objects.exists()
+
+
+def test_a_retired_owner_may_not_answer(client_for, users, paper):
+    owner = Owner.objects.filter(active=True).order_by("pk").first()
+    owner.active = False
+    owner.save()
+    response = client_for("author").post(reverse("panel:create"), item_post(paper, owner=owner.pk))
+    assert response.status_code == 200
+    assert f"{owner.name} is retired" in response.content.decode()
+    assert "More detail on mitigations" in response.content.decode()  # typed text kept
+    assert not PanelItem.objects.exists()
+
+
+def test_author_edits_with_a_version_and_a_stale_edit_is_a_conflict(client_for, users, paper):
+    item = PanelItem.objects.create(paper=paper, text="First words", raised_by=users["author"])
+    client = client_for("author")
+    url = reverse("panel:edit", args=[item.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, item_post(paper, text="Second words", version=1)).status_code == 302
+    item.refresh_from_db()
+    assert item.text == "Second words" and item.version == 2
+    stale = client.post(url, item_post(paper, text="Third words", version=1))
+    assert stale.status_code == 200 and "Someone else changed this" in stale.content.decode()
+    item.refresh_from_db()
+    assert item.text == "Second words"
+
+
+@pytest.mark.parametrize("role", ["panel", "smt"])
+def test_only_authors_record(client_for, paper, role):
+    response = client_for(role).post(reverse("panel:create"), item_post(paper))
+    assert response.status_code == 403 and not PanelItem.objects.exists()
+
+
+def test_create_refuses_other_methods(client_for):
+    assert client_for("author").delete(reverse("panel:create")).status_code == 405
+
+
+# Answering -----------------------------------------------------------------------------
+
+def test_owner_answers_from_their_start_page(client_for, users, paper):
+    owner = Owner.objects.get(user=users["smt"]) if Owner.objects.filter(user=users["smt"]).exists() else None
+    item = PanelItem.objects.create(paper=paper, text="Explain the dynamic approach", raised_by=users["author"],
+                                    owner=owner)
+    client = client_for("smt")
+    if owner is not None:
+        assert "Explain the dynamic approach" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("panel:answer", args=[item.pk]),
+                           {"answer": "Set out in Appendix 2.", "reason": "Answered", "version": 1})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "answered" and item.answer == "Set out in Appendix 2." and item.version == 2
+    assert item.history.first().history_user == users["smt"]
+
+
+def test_an_empty_answer_is_refused(client_for, users, paper):
+    item = PanelItem.objects.create(paper=paper, text="A question", raised_by=users["author"])
+    response = client_for("smt").post(reverse("panel:answer", args=[item.pk]),
+                                      {"answer": " ", "reason": "Answered", "version": 1})
+    assert response.status_code == 200 and "Enter the answer." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_panel_members_do_not_answer(client_for, users, paper):
+    item = PanelItem.objects.create(paper=paper, text="A question", raised_by=users["panel"])
+    response = client_for("panel").post(reverse("panel:answer", args=[item.pk]),
+                                        {"answer": "Self-answered", "reason": "x", "version": 1})
+    assert response.status_code == 403
