@@ -165,12 +165,14 @@ def test_create_refuses_other_methods(client_for):
 # Answering -----------------------------------------------------------------------------
 
 def test_owner_answers_from_their_start_page(client_for, users, paper):
-    owner = Owner.objects.get(user=users["smt"]) if Owner.objects.filter(user=users["smt"]).exists() else None
+    owner = Owner.objects.get(user=users["smt"])  # the demo links smt to Siobhan Peters
     item = PanelItem.objects.create(paper=paper, text="Explain the dynamic approach", raised_by=users["author"],
                                     owner=owner)
+    unrelated = PanelItem.objects.create(paper=paper, text="Someone else's action", raised_by=users["author"])
     client = client_for("smt")
-    if owner is not None:
-        assert "Explain the dynamic approach" in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert "Explain the dynamic approach" in home and "Someone else" not in home
+    assert unrelated.status == "open"
     response = client.post(reverse("panel:answer", args=[item.pk]),
                            {"answer": "Set out in Appendix 2.", "reason": "Answered", "version": 1})
     assert response.status_code == 302
