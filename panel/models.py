@@ -103,4 +103,4 @@ class PanelItem(models.Model):
     def due_label(self):
         if self.due_next_meeting:
             return "The next meeting"
-        return f"{self.due_date:%-d %B %Y}" if self.due_date else "Not set"
+        return f"{self.due_date.day} {self.due_date:%B %Y}" if self.due_date else "Not set"

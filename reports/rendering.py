@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from controls.models import Control, Lever
+from panel.paper_data import panel_actions
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
@@ -207,6 +208,8 @@ def gather(paper, *, restricted, source=None):
         "appendix_2": _appendix_2(paper, source, risks),
         "appendix_3": None,
         "appendix_4": None,
+        # Added with issue 15; snapshots stored before it lack the key (templates cope).
+        "panel_actions": panel_actions(paper, source, restricted=restricted),
     }
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)

@@ -1,12 +1,16 @@
 """Panel questions and actions (issue 15, item 1): recorded by the author, raised by a
 panel member on the current published paper, answered by owners; every change a revision."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from panel.models import PanelItem
-from panel.services import raise_question
+from panel.services import raise_question, record_item
 from publications import publishing
+from reports.rendering import gather, render_html
+from reports.services import create_paper
 from risks.models import Owner, Risk
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +199,47 @@ def test_panel_members_do_not_answer(client_for, users, paper):
     response = client_for("panel").post(reverse("panel:answer", args=[item.pk]),
                                         {"answer": "Self-answered", "reason": "x", "version": 1})
     assert response.status_code == 403
+
+
+# Carried into the next paper (item 2) ---------------------------------------------------
+
+@pytest.fixture
+def december(paper, users):
+    return create_paper(user=users["author"], reason="Next meeting", meeting_date=date(2017, 12, 12),
+                        title=paper.title, copy_from=paper)
+
+
+def test_the_next_paper_carries_the_actions_public_and_restricted(users, paper, december, publication):
+    funding = Risk.objects.get(title__icontains="funding")
+    record_item(user=users["author"], reason="Minutes", paper=paper, kind="request", text="Mitigations in detail",
+                status="answered", answer="Appendix 2 now gives them.", due_next_meeting=True, risks=[funding])
+    record_item(user=users["author"], reason="Minutes", paper=paper, kind="resolution", text="A sensitive matter",
+                restricted=True)
+    public = gather(december, restricted=False)
+    restricted = gather(december, restricted=True)
+    assert public["panel_actions"]["meeting_date_display"] == "22 September 2017"
+    assert [item["text"] for item in public["panel_actions"]["actions"]] == ["Mitigations in detail"]
+    assert public["panel_actions"]["actions"][0]["risks"] == [funding.ref]
+    assert len(restricted["panel_actions"]["actions"]) == 2
+    html = render_html(public)
+    assert "Actions from the meeting of 22 September 2017" in html and "Appendix 2 now gives them." in html
+    assert "A sensitive matter" not in html and "A sensitive matter" in render_html(restricted)
+    assert "A sensitive matter" in _docx_text(restricted) and "Mitigations in detail" in _docx_text(public)
+    # The September paper has no meeting before it: nothing is added to it.
+    assert gather(paper, restricted=True)["panel_actions"] is None
+
+
+def test_a_snapshot_stored_before_the_key_still_renders(paper):
+    old = gather(paper, restricted=False)
+    del old["panel_actions"]
+    assert "Actions from the meeting" not in render_html(old)
+    assert _docx_text({**old, "restricted": False})
+
+
+def _docx_text(data):
+    from io import BytesIO
+
+    from docx import Document
+
+    from reports.formats.docx import render_docx
+    return "\n".join(paragraph.text for paragraph in Document(BytesIO(render_docx(data))).paragraphs)

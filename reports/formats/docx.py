@@ -34,6 +34,7 @@ def render_docx(data):
     _frame(document, data)
     for section in data["sections"]:
         _section(document, section)
+    _panel_actions(document, data.get("panel_actions"))  # absent from snapshots stored before issue 15
     _appendix_1(document, data)
     _appendix_2(document, data)
     if data["restricted"]:
@@ -166,6 +167,20 @@ def _section(document, section):
             document.add_paragraph(f"Appendix {appendix['number']} – {appendix['title']}{restricted}", style="List Bullet")
     for runs in section["paragraphs"]:
         _runs(document.add_paragraph(), runs)
+
+
+def _panel_actions(document, carried):
+    if not carried:
+        return
+    document.add_heading(f"Actions from the meeting of {carried['meeting_date_display']}", level=2)
+    for item in carried["actions"]:
+        restricted = " (Restricted)" if item["restricted"] else ""
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{item['kind']}{restricted}: ").bold = True
+        paragraph.add_run(item["text"])
+        risks = f"Risks {', '.join(item['risks'])}. " if item["risks"] else ""
+        document.add_paragraph(f"{risks}Who answers: {item['owner'] or 'not decided'}, by {item['due']}. "
+                               f"Status: {item['status']}. Answer: {item['answer'] or 'not answered yet'}.")
 
 
 def _appendix_1(document, data):

@@ -1,0 +1,48 @@
+"""What a paper says about the previous meeting's questions and actions (its snapshot key
+"panel_actions"); risk refs as the paper's register source has them."""
+
+from panel.models import PanelItem
+
+
+def day_month_year(value):
+    return f"{value.day} {value:%B %Y}"
+
+
+def previous_meeting(paper):
+    return type(paper).objects.filter(meeting_date__lt=paper.meeting_date).order_by("-meeting_date").first()
+
+
+def _items(paper_id):
+    """The items as they are now. Unlike the register they are not read as at the cut-off:
+    they are recorded after the meeting, often after the next paper's cut-off date, and
+    the paper must carry their latest status and answer. Publishing freezes them."""
+    items = PanelItem.objects.filter(paper_id=paper_id).select_related("owner").prefetch_related("risks")
+    return [(item, [risk.pk for risk in item.risks.all()]) for item in items]
+
+
+def panel_actions(paper, source, *, restricted):
+    """None when there was no earlier meeting or nothing to carry; else the meeting and its items
+    (restricted items only in the restricted pack)."""
+    previous = previous_meeting(paper)
+    if previous is None:
+        return None
+    items = [(item, risk_ids) for item, risk_ids in _items(previous.pk)
+             if restricted or not item.restricted]
+    if not items:
+        return None
+    items.sort(key=lambda pair: (pair[0].created_at, pair[0].pk))
+    refs = source.risks({pk for _, risk_ids in items for pk in risk_ids})
+    return {
+        "meeting_date": previous.meeting_date.isoformat(),
+        "meeting_date_display": day_month_year(previous.meeting_date),
+        "actions": [
+            {
+                "kind": item.get_kind_display(), "text": item.text,
+                "risks": [refs[pk].ref for pk in risk_ids if pk in refs],
+                "owner": item.owner.name if item.owner_id else "",
+                "due": item.due_label, "status": item.get_status_display(), "answer": item.answer,
+                "restricted": item.restricted,
+            }
+            for item, risk_ids in items
+        ],
+    }
