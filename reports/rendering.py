@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from controls.models import Control, Lever
+from panel.levers import lever_matrix
 from panel.paper_data import panel_actions
 from reports.markup import parse, parse_lines
 from reports.models import Paper
@@ -214,6 +215,8 @@ def gather(paper, *, restricted, source=None):
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
         data["appendix_4"] = _appendix_4(source, risks, reviews)
+        # Added with issue 15 (snapshots stored before it lack the key): the levers under the governance model.
+        data["lever_coverage"] = lever_matrix(source, risks)
     return data
 
 

@@ -22,6 +22,7 @@ LANDING_LINKS = (
     ("read_published", "published:overview", "Published papers", "Papers as the Audit Panel received them."),
     ("view_panel_items", "panel:list", "Panel questions and actions", "What the panel asked at each meeting, who answers, and the answers."),
     ("raise_questions", "panel:list", "Your questions", "The questions you raised on published papers, and their answers."),
+    ("view_register", "panel:levers", "Lever coverage", "Every open risk against the three levers; unused levers marked."),
     ("view_register", "rounds:list", "Review rounds", "Owners update their risks before each paper; reminders and SMT sign-off."),
 )
 

@@ -97,6 +97,8 @@ EXPECTED = {
     "panel:edit": (LOGIN, 403, 403, 200, 200),
     "panel:answer": (LOGIN, 403, 200, 200, 200),
     "panel:ask": (LOGIN, 200, 403, 403, 200),
+    "panel:levers": (LOGIN, 403, 200, 200, 200),
+    "panel:levers_csv": (LOGIN, 403, 200, 200, 200),
     # The task queue's results (django-tasks-db): read-only, staff only.
     "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin:django_tasks_database_dbtaskresult_add": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),

@@ -243,3 +243,39 @@ def _docx_text(data):
 
     from reports.formats.docx import render_docx
     return "\n".join(paragraph.text for paragraph in Document(BytesIO(render_docx(data))).paragraphs)
+
+
+# Lever coverage (item 4) ---------------------------------------------------------------
+
+def test_lever_coverage_page_marks_unused_levers_and_filters(client_for, users):
+    client = client_for("smt")
+    page = client.get(reverse("panel:levers")).content.decode()
+    assert "Lever coverage" in page and "Unused" in page and "Convening partners" in page
+    owner = Owner.objects.get(user=users["smt"])
+    mine = client.get(reverse("panel:levers"), {"owner": owner.pk}).content.decode()
+    others = [risk.title for risk in Risk.objects.open().exclude(ownerships__owner=owner)]
+    assert others and not any(f">{title}</a>" in mine for title in others)
+    bad = client.get(reverse("panel:levers"), {"band": "purple"})
+    assert bad.status_code == 200 and "Choose a score band from the list." in bad.content.decode()
+
+
+def test_lever_coverage_csv_neutralises_formulas(client_for, users):
+    risk = Risk.objects.open().order_by("pk").first()
+    from risks import services as risk_services
+    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"], reason="Test",
+                              title="=HYPERLINK(\"http://evil.example\")")
+    response = client_for("author").get(reverse("panel:levers_csv"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and '"Oversight: unused"' in text
+    assert client_for("author").get(reverse("panel:levers_csv"), {"band": "purple"}).status_code == 400
+
+
+def test_the_restricted_pack_prints_the_lever_matrix(paper):
+    restricted = gather(paper, restricted=True)
+    public = gather(paper, restricted=False)
+    assert "lever_coverage" not in public
+    assert len(restricted["lever_coverage"]["rows"]) == 15
+    html = render_html(restricted)
+    assert html.index("Lever coverage") > html.index("Appendix 3")
+    assert "Lever coverage" in _docx_text(restricted)

@@ -241,6 +241,25 @@ def _appendix_3(document, data):
         document.add_paragraph("No governance model has been written for this paper.")
     for runs in data["appendix_3"]:
         _runs(document.add_paragraph(), runs)
+    matrix = data.get("lever_coverage")  # absent from snapshots stored before issue 15
+    if matrix:
+        _lever_table(document, matrix)
+
+
+def _lever_table(document, matrix):
+    document.add_heading("Lever coverage", level=3)
+    headers = ["Ref", "Risk", *(lever["label"] for lever in matrix["levers"])]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    repeat_as_header_row(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in matrix["rows"]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = row["ref"], row["title"]
+        for cell, lever in zip(cells[2:], row["cells"]):
+            text = "Unused" if lever["unused"] else f"{lever['actions']} action{'s' if lever['actions'] != 1 else ''}"
+            cell.text = text + (f", {lever['potential']} potential" if lever["potential"] else "")
 
 
 def _score_text(name, score):
