@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from panel.models import PanelItem
+from panel.models import DeepDive, PanelItem
 
 
 @admin.register(PanelItem)
@@ -12,6 +12,17 @@ class PanelItemAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "status", "owner", "restricted")
     list_filter = ("status", "kind", "restricted")
     readonly_fields = [field.name for field in PanelItem._meta.fields] + ["risks"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DeepDive)
+class DeepDiveAdmin(SimpleHistoryAdmin):
+    """Read-mostly, like the items: scheduled through the site's page, with a reason."""
+
+    list_display = ("__str__", "requested_by")
+    readonly_fields = [field.name for field in DeepDive._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -25,6 +25,11 @@ class OwnerChoice(forms.ModelChoiceField):
         return owner.name if owner.active else f"{owner.name} (retired)"
 
 
+class OneRiskChoice(forms.ModelChoiceField):
+    def label_from_instance(self, risk):
+        return f"{risk.ref} {risk.title}"
+
+
 class RiskChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, risk):
         return f"{risk.ref} {risk.title}"
@@ -75,3 +80,17 @@ class AnswerForm(SpecificMessagesMixin, forms.Form):
     reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH, initial="Answered",
                              help_text="Kept with the revision in the history, with your name.")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class DeepDiveForm(SpecificMessagesMixin, forms.Form):
+    risk = OneRiskChoice(label="Risk", queryset=Risk.objects.none(), empty_label="Choose a risk")
+    paper = forms.ModelChoiceField(label="Meeting", queryset=Paper.objects.order_by("meeting_date"),
+                                   help_text="A coming meeting whose paper is not yet published.")
+    note = forms.CharField(label="What the panel wants to understand", max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH,
+                             help_text="Kept with the revision in the history, with your name.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].queryset = Risk.objects.open().order_by("ref_number", "ref_suffix")

@@ -104,3 +104,26 @@ class PanelItem(models.Model):
         if self.due_next_meeting:
             return "The next meeting"
         return f"{self.due_date.day} {self.due_date:%B %Y}" if self.due_date else "Not set"
+
+
+class DeepDive(models.Model):
+    """The panel asked to look at one risk in depth at a coming meeting: that meeting's paper
+    marks the risk in Appendix 1 and Appendix 4 (its full restricted entry); earlier papers list it."""
+
+    risk = models.ForeignKey("risks.Risk", on_delete=models.PROTECT, related_name="deep_dives")
+    paper = models.ForeignKey("reports.Paper", on_delete=models.PROTECT, related_name="deep_dives",
+                              verbose_name="meeting", help_text="The meeting at which the panel looks at the risk.")
+    note = models.TextField(max_length=2000, blank=True, help_text="What the panel wants to understand.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["paper__meeting_date", "risk__ref_number", "risk__ref_suffix"]
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "paper"], name="deepdive_once_per_meeting",
+                                    violation_error_message="This risk already has a deep dive at that meeting."),
+        ]
+
+    def __str__(self):
+        return f"Deep dive of risk {self.risk.ref} at the meeting of {self.paper.meeting_date:%d %B %Y}"

@@ -1,7 +1,7 @@
 """What a paper says about the previous meeting's questions and actions (its snapshot key
 "panel_actions"); risk refs as the paper's register source has them."""
 
-from panel.models import PanelItem
+from panel.models import DeepDive, PanelItem
 
 
 def day_month_year(value):
@@ -44,5 +44,23 @@ def panel_actions(paper, source, *, restricted):
                 "restricted": item.restricted,
             }
             for item, risk_ids in items
+        ],
+    }
+
+
+def deep_dives(paper, source):
+    """The risks looked at in depth at this meeting (ids, for the markers in Appendices 1 and 4),
+    and those due at later meetings (listed in the paper); None when there are neither."""
+    dives = list(DeepDive.objects.filter(paper__meeting_date__gte=paper.meeting_date).select_related("paper", "risk"))
+    if not dives:
+        return None
+    refs = source.risks({dive.risk_id for dive in dives})
+    return {
+        "at_this_meeting": [dive.risk_id for dive in dives if dive.paper_id == paper.pk],
+        "upcoming": [
+            {"ref": refs[dive.risk_id].ref if dive.risk_id in refs else dive.risk.ref,
+             "title": refs[dive.risk_id].title if dive.risk_id in refs else dive.risk.title,
+             "meeting_date_display": day_month_year(dive.paper.meeting_date), "note": dive.note}
+            for dive in dives if dive.paper_id != paper.pk
         ],
     }

@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.db.models import Q
 
-from panel.models import PanelItem
+from panel.models import DeepDive, PanelItem
 from riskregister import access
 
 
@@ -42,3 +42,7 @@ def questions_on_paper(user, paper_id):
 
 def item_history(item):
     return list(item.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+def deep_dives():
+    return list(DeepDive.objects.select_related("risk", "paper"))

@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from panel.models import PanelItem
+from panel.models import DeepDive, PanelItem
 from publications.models import Publication
 from riskregister.tracking import lock_versioned, save_tracked
+from risks.models import Risk
 
 EDITABLE = ("paper", "kind", "text", "owner", "due_date", "due_next_meeting", "status", "answer", "restricted")
 
@@ -71,3 +72,14 @@ def _set_risks(item, risks, *, user, reason):
     item._history_user = user
     item._change_reason = reason.strip()
     item.risks.set(list(risks))
+
+
+@transaction.atomic
+def schedule_deep_dive(*, risk, paper, user, reason, note=""):
+    """A deep dive of `risk` at the meeting of `paper`: not at a meeting already published."""
+    if current_publication(paper.pk) is not None:
+        raise ValidationError({"paper": "That meeting's paper is already published: choose a coming meeting."})
+    if risk.status != Risk.Status.OPEN:
+        raise ValidationError({"risk": "Choose a risk that is open."})
+    return save_tracked(DeepDive(risk=risk, paper=paper, note=note.strip(), requested_by=user),
+                        user=user, reason=reason)

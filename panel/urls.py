@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.item_detail, name="detail"),
     path("<int:pk>/edit/", views.item_edit, name="edit"),
     path("<int:pk>/answer/", views.item_answer, name="answer"),
+    path("deep-dives/new/", views.deep_dive_create, name="deep_dive_create"),
     path("levers/", lever_views.lever_coverage, name="levers"),
     path("levers.csv", lever_views.lever_coverage_csv, name="levers_csv"),
     path("ask/<int:paper>/v<int:version>/", views.ask, name="ask"),

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from panel import services
-from panel.forms import AnswerForm, ItemForm, QuestionForm
+from panel.forms import AnswerForm, DeepDiveForm, ItemForm, QuestionForm
 from panel.models import PanelItem
-from panel.queries import item_history, items_for
+from panel.queries import deep_dives, item_history, items_for
 from publications.models import Publication
 from riskregister import access
 from riskregister.tracking import ConflictError
@@ -42,6 +42,7 @@ def item_list(request):
         raise PermissionDenied
     return render(request, "panel/list.html", {
         "meetings": items_for(request.user),
+        "deep_dives": deep_dives() if access.can(request.user, "view_panel_items") else [],
         "can_record": access.can(request.user, "record_panel_items"),
         "own_only": not access.can(request.user, "view_panel_items"),
     })
@@ -150,3 +151,18 @@ def ask(request, paper, version):
         "form": form, "publication": publication, "frame": publication.frame,
         "current": current, "superseded": current.pk != publication.pk,
     })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def deep_dive_create(request):
+    access.require(request.user, "record_panel_items")
+    form = DeepDiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_deep_dive(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "The deep dive was scheduled.")
+            return redirect("panel:list")
+    return render(request, "panel/deep_dive_form.html", {"form": form})

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 
 from controls.models import Control, Lever
 from panel.levers import lever_matrix
-from panel.paper_data import panel_actions
+from panel.paper_data import deep_dives, panel_actions
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
@@ -211,6 +211,7 @@ def gather(paper, *, restricted, source=None):
         "appendix_4": None,
         # Added with issue 15; snapshots stored before it lack the key (templates cope).
         "panel_actions": panel_actions(paper, source, restricted=restricted),
+        "deep_dives": deep_dives(paper, source),
     }
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)

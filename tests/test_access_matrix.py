@@ -19,8 +19,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from panel.models import PanelItem
-from panel.services import raise_question
+from panel.models import DeepDive, PanelItem
+from panel.services import raise_question, schedule_deep_dive
 from publications import publishing
 from publications.models import Publication
 from reports.models import Paper
@@ -98,6 +98,7 @@ EXPECTED = {
     "panel:answer": (LOGIN, 403, 200, 200, 200),
     "panel:ask": (LOGIN, 200, 403, 403, 200),
     "panel:levers": (LOGIN, 403, 200, 200, 200),
+    "panel:deep_dive_create": (LOGIN, 403, 403, 200, 200),
     "panel:levers_csv": (LOGIN, 403, 200, 200, 200),
     # The task queue's results (django-tasks-db): read-only, staff only.
     "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
@@ -140,6 +141,7 @@ ADMIN_MODELS = {
     "rounds_reviewround": {}, "rounds_reminder": {"add": 403},
     "rounds_signoff": {"add": 403},  # its change page shows it read-only
     "panel_panelitem": {"add": 403},  # written through the site's pages (reason and version)
+    "panel_deepdive": {"add": 403},
 }
 
 
@@ -256,8 +258,11 @@ def world(demo, client):
         "risks_riskowner": RiskOwner, "risks_riskdependency": RiskDependency, "controls_control": Control,
         "reports_paper": Paper, "publications_publication": Publication,
         "rounds_reviewround": ReviewRound, "rounds_reminder": Reminder, "rounds_signoff": SignOff,
-        "panel_panelitem": PanelItem,
+        "panel_panelitem": PanelItem, "panel_deepdive": DeepDive,
     }
+    if not DeepDive.objects.exists():
+        later = Paper.objects.create(meeting_date="2017-12-12", title="MOPAC Risk Management Report")
+        schedule_deep_dive(risk=risks[0], paper=later, user=demo["author"], reason="For the access matrix")
     panel_item = raise_question(publication=publication, text="What is the plan for knife crime?",
                                 user=demo["panel"])
     review_round = ReviewRound.objects.get(paper=paper)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from panel.models import PanelItem
+from panel.models import DeepDive, PanelItem
 from panel.services import raise_question, record_item
 from publications import publishing
 from reports.rendering import gather, render_html
@@ -279,3 +279,54 @@ def test_the_restricted_pack_prints_the_lever_matrix(paper):
     html = render_html(restricted)
     assert html.index("Lever coverage") > html.index("Appendix 3")
     assert "Lever coverage" in _docx_text(restricted)
+
+
+# Deep dives (item 3) -------------------------------------------------------------------
+
+def test_author_schedules_a_deep_dive_and_the_papers_show_it(client_for, users, paper, december):
+    risk = Risk.objects.open().get(ref="4")
+    response = client_for("author").post(reverse("panel:deep_dive_create"), {
+        "risk": risk.pk, "paper": december.pk, "note": "Funding in depth", "reason": "Asked in September"})
+    assert response.status_code == 302
+    dive = DeepDive.objects.get()
+    assert dive.history.get().history_change_reason == "Asked in September"
+    september = render_html(gather(paper, restricted=False))
+    assert "Deep dives at coming meetings" in september and "the meeting of 12 December 2017" in september
+    public, restricted = (gather(december, restricted=flag) for flag in (False, True))
+    assert public["deep_dives"]["at_this_meeting"] == [risk.pk]
+    assert "(Deep dive at this meeting)" in render_html(public)
+    assert f"Risk {risk.ref}: {risk.title} (deep dive at this meeting)" in render_html(restricted)
+    assert "(Deep dive at this meeting)" in _docx_text_tables(public)
+
+
+@pytest.mark.parametrize("which, message", [
+    ("published", "already published"),
+    ("twice", "already has a deep dive at that meeting"),
+])
+def test_bad_deep_dives_are_refused(client_for, users, paper, december, publication, which, message):
+    risk = Risk.objects.open().get(ref="4")
+    target = paper if which == "published" else december
+    if which == "twice":
+        DeepDive.objects.create(risk=risk, paper=december, requested_by=users["author"])
+    response = client_for("author").post(reverse("panel:deep_dive_create"),
+                                         {"risk": risk.pk, "paper": target.pk, "reason": "x"})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert DeepDive.objects.count() == (1 if which == "twice" else 0)
+
+
+@pytest.mark.parametrize("role", ["panel", "smt"])
+def test_only_authors_schedule_deep_dives(client_for, paper, role):
+    risk = Risk.objects.open().first()
+    response = client_for(role).post(reverse("panel:deep_dive_create"),
+                                     {"risk": risk.pk, "paper": paper.pk, "reason": "x"})
+    assert response.status_code == 403 and not DeepDive.objects.exists()
+
+
+def _docx_text_tables(data):
+    from io import BytesIO
+
+    from docx import Document
+
+    from reports.formats.docx import render_docx
+    document = Document(BytesIO(render_docx(data)))
+    return "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)

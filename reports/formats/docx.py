@@ -35,6 +35,7 @@ def render_docx(data):
     for section in data["sections"]:
         _section(document, section)
     _panel_actions(document, data.get("panel_actions"))  # absent from snapshots stored before issue 15
+    _upcoming_deep_dives(document, data.get("deep_dives"))
     _appendix_1(document, data)
     _appendix_2(document, data)
     if data["restricted"]:
@@ -183,6 +184,16 @@ def _panel_actions(document, carried):
                                f"Status: {item['status']}. Answer: {item['answer'] or 'not answered yet'}.")
 
 
+def _upcoming_deep_dives(document, dives):
+    if not dives or not dives["upcoming"]:
+        return
+    document.add_heading("Deep dives at coming meetings", level=2)
+    for dive in dives["upcoming"]:
+        note = f" – {dive['note']}" if dive["note"] else ""
+        document.add_paragraph(f"Risk {dive['ref']} {dive['title']}: the meeting of {dive['meeting_date_display']}{note}",
+                               style="List Bullet")
+
+
 def _appendix_1(document, data):
     document.add_heading(f"Appendix 1: {data['appendices'][0]['heading']}", level=2)
     rows = data["appendix_1"]
@@ -197,7 +208,8 @@ def _appendix_1(document, data):
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(row["ref"]).bold = True
         cells[1].text = trend_text(row)
-        cells[2].text = f"{row['title']} - {row['description']}"
+        dive = row["id"] in ((data.get("deep_dives") or {}).get("at_this_meeting") or [])
+        cells[2].text = f"{row['title']} - {row['description']}" + (" (Deep dive at this meeting)" if dive else "")
         cells[3].text = row["owners"]
     for row in table.rows:
         for cell, width in zip(row.cells, APPENDIX_1_WIDTHS):
