@@ -24,7 +24,8 @@ SIGNED_IN_PAGES = [
 ]
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-preview", "publish-confirm",
-                "publish-conflict", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error"]
+                "publish-conflict", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
+                "deep-dive-new-error"]
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file", "panel-ask-error", "panel-item"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
@@ -204,6 +205,10 @@ def open_page(page, name):
         if name == "panel-item-new-error":
             page.get_by_role("button", name="Save").click()
             page.get_by_role("alert").wait_for()
+    elif name == "deep-dive-new-error":
+        page.goto("/panel/deep-dives/new/")
+        page.get_by_role("button", name="Schedule the deep dive").click()
+        page.get_by_role("alert").wait_for()
     elif name == "panel-ask-error":
         publication = published_september()
         page.goto(f"/published/{publication.paper_id}/v{publication.version}/")
