@@ -2,7 +2,7 @@
 
 from django import forms
 
-from panel.models import TEXT_MAX_LENGTH, PanelItem
+from panel.models import TEXT_MAX_LENGTH, PanelItem, Partner
 from reports.models import Paper
 from riskregister.forms import SpecificMessagesMixin
 from riskregister.tracking import REASON_MAX_LENGTH
@@ -94,3 +94,19 @@ class DeepDiveForm(SpecificMessagesMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risk"].queryset = Risk.objects.open().order_by("ref_number", "ref_suffix")
+
+
+class AlignmentForm(SpecificMessagesMixin, forms.Form):
+    partner = forms.ModelChoiceField(label="Partner", queryset=Partner.objects.all(), empty_label="Choose a partner",
+                                     help_text="Partners are kept by an administrator.")
+    ref = forms.CharField(label="Partner's ref", max_length=100, help_text="As in the partner's register.")
+    title = forms.CharField(label="Partner's title for the risk", max_length=300, required=False)
+    rating = forms.CharField(label="Partner's rating", max_length=100, required=False, help_text="Where known.")
+    note = forms.CharField(label="Alignment note", max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH,
+                             help_text="Kept with the revision in the history, with your name.")
+
+
+class RemoveAlignmentForm(SpecificMessagesMixin, forms.Form):
+    reason = forms.CharField(label="Reason for the change", max_length=REASON_MAX_LENGTH)

@@ -127,3 +127,60 @@ class DeepDive(models.Model):
 
     def __str__(self):
         return f"Deep dive of risk {self.risk.ref} at the meeting of {self.paper.meeting_date:%d %B %Y}"
+
+
+class Partner(models.Model):
+    """A partner organisation with a risk register of its own (the MPS in the demo)."""
+
+    name = models.CharField(max_length=200, unique=True,
+                            error_messages={"unique": "A partner with this name already exists."})
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="partner_name_not_empty",
+                                              violation_error_message="Enter the partner's name.")]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerRisk(models.Model):
+    """An entry in a partner's register, as the partner names and rates it."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="risks")
+    ref = models.CharField("partner's ref", max_length=100)
+    title = models.CharField(max_length=300, blank=True)
+    rating = models.CharField("partner's rating", max_length=100, blank=True, help_text="Where known.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner__name", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "ref"], name="partnerrisk_unique_ref",
+                                    violation_error_message="That partner already has a risk with this ref."),
+            models.CheckConstraint(condition=~Q(ref=""), name="partnerrisk_ref_not_empty",
+                                   violation_error_message="Enter the partner's ref."),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} {self.ref}{f' {self.title}' if self.title else ''}"
+
+
+class Alignment(models.Model):
+    """One of our risks aligned with a partner's risk: once per pair."""
+
+    risk = models.ForeignKey("risks.Risk", on_delete=models.CASCADE, related_name="alignments")
+    partner_risk = models.ForeignKey(PartnerRisk, on_delete=models.PROTECT, related_name="alignments")
+    note = models.TextField("alignment note", max_length=1000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner_risk__partner__name", "partner_risk__ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "partner_risk"], name="alignment_once_per_pair",
+                                    violation_error_message="This risk is already linked to that partner risk."),
+        ]
+
+    def __str__(self):
+        return f"Risk {self.risk.ref} aligned with {self.partner_risk}"

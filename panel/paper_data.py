@@ -1,7 +1,7 @@
 """What a paper says about the previous meeting's questions and actions (its snapshot key
 "panel_actions"); risk refs as the paper's register source has them."""
 
-from panel.models import DeepDive, PanelItem
+from panel.models import Alignment, DeepDive, PanelItem
 
 
 def day_month_year(value):
@@ -64,3 +64,15 @@ def deep_dives(paper, source):
             for dive in dives if dive.paper_id != paper.pk
         ],
     }
+
+
+def partner_alignments(risk_ids):
+    """{risk id: [the partner risks it is aligned with]}, as they are now (like the panel's items)."""
+    found = {}
+    links = Alignment.objects.filter(risk_id__in=list(risk_ids)).select_related("partner_risk__partner")
+    for link in links:
+        found.setdefault(link.risk_id, []).append({
+            "partner": link.partner_risk.partner.name, "ref": link.partner_risk.ref,
+            "title": link.partner_risk.title, "rating": link.partner_risk.rating, "note": link.note,
+        })
+    return found

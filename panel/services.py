@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from panel.models import DeepDive, PanelItem
+from panel.models import Alignment, DeepDive, PanelItem, PartnerRisk
 from publications.models import Publication
-from riskregister.tracking import lock_versioned, save_tracked
+from riskregister.tracking import check_reason, delete_tracked, lock_versioned, save_tracked
 from risks.models import Risk
 
 EDITABLE = ("paper", "kind", "text", "owner", "due_date", "due_next_meeting", "status", "answer", "restricted")
@@ -83,3 +83,23 @@ def schedule_deep_dive(*, risk, paper, user, reason, note=""):
         raise ValidationError({"risk": "Choose a risk that is open."})
     return save_tracked(DeepDive(risk=risk, paper=paper, note=note.strip(), requested_by=user),
                         user=user, reason=reason)
+
+
+@transaction.atomic
+def link_partner_risk(*, risk, partner, ref, user, reason, title="", rating="", note=""):
+    """Link `risk` to the partner's risk `ref` (recorded if new; title and rating updated if given)."""
+    ref = ref.strip()
+    partner_risk = PartnerRisk.objects.filter(partner=partner, ref=ref).first() or PartnerRisk(partner=partner, ref=ref)
+    given = {"title": title.strip(), "rating": rating.strip()}
+    changed = {name: value for name, value in given.items() if value and value != getattr(partner_risk, name)}
+    if partner_risk.pk is None or changed:
+        for name, value in changed.items():
+            setattr(partner_risk, name, value)
+        save_tracked(partner_risk, user=user, reason=reason)
+    return save_tracked(Alignment(risk=risk, partner_risk=partner_risk, note=note.strip()), user=user, reason=reason)
+
+
+@transaction.atomic
+def unlink_partner_risk(*, alignment, user, reason):
+    check_reason(reason)
+    delete_tracked(alignment, user=user, reason=reason)

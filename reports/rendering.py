@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 
 from controls.models import Control, Lever
 from panel.levers import lever_matrix
-from panel.paper_data import deep_dives, panel_actions
+from panel.paper_data import deep_dives, panel_actions, partner_alignments
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
@@ -157,6 +157,7 @@ def _score(likelihood, impact):
 
 def _appendix_4(source, risks, reviews):
     controls = source.controls([risk.id for risk in risks])
+    partners = partner_alignments([risk.id for risk in risks])
     return [
         {
             "id": risk.id, "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
@@ -170,6 +171,7 @@ def _appendix_4(source, risks, reviews):
                 for review in reviews.get(risk.id, [])
             ],
             "controls": [_control(control) for control in controls.get(risk.id, [])],
+            "partners": partners.get(risk.id, []),  # issue 15; entries stored before it lack the key
         }
         for risk in risks
     ]

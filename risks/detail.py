@@ -70,4 +70,5 @@ def risk_page_data(pk):
         "chart": score_chart(reviews),
         "overdue": risk.is_review_overdue(),
         "panel_items": items_for_risk(risk),
+        "alignments": list(risk.alignments.select_related("partner_risk__partner")),
     }

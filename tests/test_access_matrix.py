@@ -19,8 +19,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from panel.models import DeepDive, PanelItem
-from panel.services import raise_question, schedule_deep_dive
+from panel.models import Alignment, DeepDive, PanelItem, Partner, PartnerRisk
+from panel.services import link_partner_risk, raise_question, schedule_deep_dive
+from riskregister.tracking import save_tracked
 from publications import publishing
 from publications.models import Publication
 from reports.models import Paper
@@ -99,6 +100,8 @@ EXPECTED = {
     "panel:ask": (LOGIN, 200, 403, 403, 200),
     "panel:levers": (LOGIN, 403, 200, 200, 200),
     "panel:deep_dive_create": (LOGIN, 403, 403, 200, 200),
+    "panel:risk_partners": (LOGIN, 403, 200, 403, 200),
+    "panel:remove_alignment": (LOGIN, 405, 405, 405, 405),  # a POST
     "panel:levers_csv": (LOGIN, 403, 200, 200, 200),
     # The task queue's results (django-tasks-db): read-only, staff only.
     "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
@@ -141,7 +144,8 @@ ADMIN_MODELS = {
     "rounds_reviewround": {}, "rounds_reminder": {"add": 403},
     "rounds_signoff": {"add": 403},  # its change page shows it read-only
     "panel_panelitem": {"add": 403},  # written through the site's pages (reason and version)
-    "panel_deepdive": {"add": 403},
+    "panel_deepdive": {"add": 403}, "panel_partner": {}, "panel_partnerrisk": {},
+    "panel_alignment": {"add": 403},
 }
 
 
@@ -219,6 +223,8 @@ def path_for(key, route, world):
         named["owner"] = world["admin_objects"]["risks_owner"].pk
     if key.startswith("panel:"):
         named["pk"] = world["panel_item"].pk
+    if key == "panel:remove_alignment":
+        named["pk"] = Alignment.objects.order_by("pk").first().pk
     if key == "reports:publish_job":
         named["job"] = world["publish_job"].pk
     if "dbtaskresult" in key:
@@ -259,7 +265,12 @@ def world(demo, client):
         "reports_paper": Paper, "publications_publication": Publication,
         "rounds_reviewround": ReviewRound, "rounds_reminder": Reminder, "rounds_signoff": SignOff,
         "panel_panelitem": PanelItem, "panel_deepdive": DeepDive,
+        "panel_partner": Partner, "panel_partnerrisk": PartnerRisk, "panel_alignment": Alignment,
     }
+    if not Alignment.objects.exists():
+        mps = save_tracked(Partner(name="Metropolitan Police Service"), user=demo["admin"], reason="For the access matrix")
+        link_partner_risk(risk=risks[0], partner=mps, ref="MPS-7", title="Funding", user=demo["admin"],
+                          reason="For the access matrix")
     if not DeepDive.objects.exists():
         later = Paper.objects.create(meeting_date="2017-12-12", title="MOPAC Risk Management Report")
         schedule_deep_dive(risk=risks[0], paper=later, user=demo["author"], reason="For the access matrix")

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from panel.models import DeepDive, PanelItem
+from panel.models import Alignment, DeepDive, PanelItem, Partner
 from panel.services import raise_question, record_item
 from publications import publishing
 from reports.rendering import gather, render_html
@@ -330,3 +330,50 @@ def _docx_text_tables(data):
     from reports.formats.docx import render_docx
     document = Document(BytesIO(render_docx(data)))
     return "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+
+
+# Partner alignment (item 5) ------------------------------------------------------------
+
+@pytest.fixture
+def mps(users):
+    from riskregister.tracking import save_tracked
+    return save_tracked(Partner(name="Metropolitan Police Service"), user=users["admin"], reason="Partner")
+
+
+def test_smt_links_a_partner_risk_shown_on_the_risk_page_in_the_register_filter_and_appendix_4(
+        client_for, users, paper, mps):
+    risk = Risk.objects.open().get(ref="4")
+    client = client_for("smt")
+    url = reverse("panel:risk_partners", args=[risk.pk])
+    response = client.post(url, {"partner": mps.pk, "ref": "MPS-12", "title": "Budget pressure", "rating": "Red",
+                                 "note": "Same funding gap", "reason": "Aligned at the SMT"})
+    assert response.status_code == 302
+    link = Alignment.objects.get()
+    assert link.history.get().history_change_reason == "Aligned at the SMT"
+    assert "MPS-12" in client.get(reverse("risks:detail", args=[risk.pk])).content.decode()
+    aligned = client.get(reverse("risks:register"), {"aligned": "yes"}).content.decode()
+    assert risk.title in aligned
+    not_aligned = client.get(reverse("risks:register"), {"aligned": "no"}).content.decode()
+    assert f">{risk.title}<" not in not_aligned
+    restricted = render_html(gather(paper, restricted=True))
+    assert "Partner alignment:</strong> Metropolitan Police Service MPS-12 Budget pressure (rated Red)" in restricted
+    # The same partner risk twice: refused, with the typed values kept and nothing added.
+    again = client.post(url, {"partner": mps.pk, "ref": "MPS-12", "reason": "Again"})
+    assert again.status_code == 200 and "already linked to that partner risk" in again.content.decode()
+    assert Alignment.objects.count() == 1 and 'value="MPS-12"' in again.content.decode()
+    # Removing it is a revision too.
+    assert client.post(reverse("panel:remove_alignment", args=[link.pk]), {"reason": "Wrong link"}).status_code == 302
+    assert not Alignment.objects.exists()
+    assert link.history.filter(history_type="-", history_change_reason="Wrong link").exists()
+
+
+@pytest.mark.parametrize("role", ["panel", "author"])
+def test_only_smt_editors_link_partner_risks(client_for, mps, role):
+    risk = Risk.objects.open().first()
+    response = client_for(role).post(reverse("panel:risk_partners", args=[risk.pk]),
+                                     {"partner": mps.pk, "ref": "MPS-1", "reason": "x"})
+    assert response.status_code == 403 and not Alignment.objects.exists()
+
+
+def test_remove_alignment_is_a_post(client_for, mps):
+    assert client_for("smt").get(reverse("panel:remove_alignment", args=[1])).status_code == 405

@@ -286,6 +286,13 @@ def _appendix_4(document, data):
         owner = document.add_paragraph()
         owner.add_run("Risk owner:").bold = True
         owner.add_run(f" {risk['owners'] or 'None recorded'}")
+        if risk.get("partners"):  # entries stored before issue 15 lack the key
+            aligned = document.add_paragraph()
+            aligned.add_run("Partner alignment:").bold = True
+            aligned.add_run(" " + "; ".join(
+                f"{link['partner']} {link['ref']}" + (f" {link['title']}" if link["title"] else "")
+                + (f" (rated {link['rating']})" if link["rating"] else "") + (f": {link['note']}" if link["note"] else "")
+                for link in risk["partners"]))
         scores = document.add_paragraph()
         scores.add_run("Scores").bold = True
         scores.add_run(" (likelihood × impact): " + "; ".join(
