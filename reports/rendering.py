@@ -214,6 +214,8 @@ def gather(paper, *, restricted, source=None):
         # Added with issue 15; snapshots stored before it lack the key (templates cope).
         "panel_actions": panel_actions(paper, source, restricted=restricted),
         "deep_dives": deep_dives(paper, source),
+        # How many of the open risks are aligned with a partner's register (0 prints nothing).
+        "aligned_risk_count": len(partner_alignments([risk.id for risk in risks])),
     }
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)

@@ -357,6 +357,13 @@ def test_smt_links_a_partner_risk_shown_on_the_risk_page_in_the_register_filter_
     assert f">{risk.title}<" not in not_aligned
     restricted = render_html(gather(paper, restricted=True))
     assert "Partner alignment:</strong> Metropolitan Police Service MPS-12 Budget pressure (rated Red)" in restricted
+    assert "1 of the 15 open risks is aligned with a partner" in render_html(gather(paper, restricted=False))
+    from risks.workbook import export_workbook
+    from openpyxl import load_workbook
+    import io
+    sheet = load_workbook(io.BytesIO(export_workbook()[2]))["Risks"]
+    cells = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Metropolitan Police Service MPS-12 Budget pressure (rated Red)" in cells
     # The same partner risk twice: refused, with the typed values kept and nothing added.
     again = client.post(url, {"partner": mps.pk, "ref": "MPS-12", "reason": "Again"})
     assert again.status_code == 200 and "already linked to that partner risk" in again.content.decode()

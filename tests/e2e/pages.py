@@ -18,7 +18,7 @@ ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
     "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
-    "risk-dependencies", "lever-coverage", "panel-items",
+    "risk-dependencies", "lever-coverage", "panel-items", "risk-partners-error",
     "import-upload", "import-upload-error", "import-preview", "import-preview-error",
     "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
@@ -205,6 +205,10 @@ def open_page(page, name):
         if name == "panel-item-new-error":
             page.get_by_role("button", name="Save").click()
             page.get_by_role("alert").wait_for()
+    elif name == "risk-partners-error":
+        page.goto(f"/panel/risks/{adequate_funding().pk}/partners/")
+        page.get_by_role("button", name="Link").click()
+        page.get_by_role("alert").wait_for()
     elif name == "deep-dive-new-error":
         page.goto("/panel/deep-dives/new/")
         page.get_by_role("button", name="Schedule the deep dive").click()
