@@ -78,7 +78,8 @@ RISK_COLUMNS = (
     Column("Partner reference", lambda risk: risk.partner_ref, field="partner_ref", width=18,
            help="The matching entry in a partner's register."),
     Column("Aligned partner risks", lambda risk: _alignments(risk), width=30,
-           help="Read-only: partner, partner's ref, title and rating, separated by “; ”. Kept on the risk's partner page."),
+           help="Read-only: partner, partner's ref, title and rating, separated by “; ”. "
+                "Kept on the risk's partner page."),
     *_score_columns("inherent"),
     *_score_columns("current", editable=False),
     *_score_columns("target"),

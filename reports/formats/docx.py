@@ -190,8 +190,8 @@ def _upcoming_deep_dives(document, dives):
     document.add_heading("Deep dives at coming meetings", level=2)
     for dive in dives["upcoming"]:
         note = f" – {dive['note']}" if dive["note"] else ""
-        document.add_paragraph(f"Risk {dive['ref']} {dive['title']}: the meeting of {dive['meeting_date_display']}{note}",
-                               style="List Bullet")
+        text = f"Risk {dive['ref']} {dive['title']}: the meeting of {dive['meeting_date_display']}{note}"
+        document.add_paragraph(text, style="List Bullet")
 
 
 def _appendix_1(document, data):
@@ -291,7 +291,8 @@ def _appendix_4(document, data):
             aligned.add_run("Partner alignment:").bold = True
             aligned.add_run(" " + "; ".join(
                 f"{link['partner']} {link['ref']}" + (f" {link['title']}" if link["title"] else "")
-                + (f" (rated {link['rating']})" if link["rating"] else "") + (f": {link['note']}" if link["note"] else "")
+                + (f" (rated {link['rating']})" if link["rating"] else "")
+                + (f": {link['note']}" if link["note"] else "")
                 for link in risk["partners"]))
         scores = document.add_paragraph()
         scores.add_run("Scores").bold = True
