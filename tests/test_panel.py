@@ -384,3 +384,29 @@ def test_only_smt_editors_link_partner_risks(client_for, mps, role):
 
 def test_remove_alignment_is_a_post(client_for, mps):
     assert client_for("smt").get(reverse("panel:remove_alignment", args=[1])).status_code == 405
+
+
+# The "done when", as a new user would try it ------------------------------------
+
+def test_done_when(client_for, users, paper, december, publication):
+    ask = reverse("panel:ask", args=[publication.paper_id, publication.version])
+    assert client_for("panel").post(ask, {"text": "How is knife crime tracked?"}).status_code == 302
+    author = client_for("author")
+    owner = Owner.objects.get(user=users["smt"])
+    for text in ("More detail on mitigations", "Explain the dynamic approach"):
+        assert author.post(reverse("panel:create"), item_post(paper, text=text, owner=owner.pk)).status_code == 302
+    risk_4 = Risk.objects.open().get(ref="4")
+    assert author.post(reverse("panel:deep_dive_create"), {
+        "risk": risk_4.pk, "paper": december.pk, "reason": "Asked in September"}).status_code == 302
+    smt = client_for("smt")
+    answered = PanelItem.objects.get(text="More detail on mitigations")
+    assert "More detail on mitigations" in smt.get(reverse("home")).content.decode()
+    assert smt.post(reverse("panel:answer", args=[answered.pk]),
+                    {"answer": "Appendix 2 sets them out.", "reason": "Answered", "version": 1}).status_code == 302
+    preview = client_for("author").get(reverse("reports:preview_restricted", args=[december.pk])).content.decode()
+    assert "Actions from the meeting of 22 September 2017" in preview
+    for words in ("More detail on mitigations", "Explain the dynamic approach", "Appendix 2 sets them out.",
+                  "How is knife crime tracked?", "Lever coverage", "Unused", "(Deep dive at this meeting"):
+        assert words in preview, words
+    september = client_for("author").get(reverse("reports:preview", args=[paper.pk])).content.decode()
+    assert "Deep dives at coming meetings" in september
