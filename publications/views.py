@@ -27,6 +27,8 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from panel.forms import QuestionForm
+from panel.queries import questions_on_paper
 from publications import jobs, open_data, publishing
 from publications.forms import PublishForm
 from publications.models import Publication, PublishedFile, PublishJob
@@ -193,7 +195,16 @@ def _page(request, publication, pack):
         "previous": previous, "changes": what_changed,
         "has_changes": what_changed is not None and changes.has_changes(what_changed),
         "can_restricted": request.user.is_authenticated and access.can(request.user, "view_restricted"),
+        **panel_questions(request.user, publication, pack, superseded=versions[0].pk != publication.pk),
     })
+
+
+def panel_questions(user, publication, pack, *, superseded):
+    """A panel member's own questions on this paper, and the form to raise one on the current public pack."""
+    if not (user.is_authenticated and access.can(user, "raise_questions")):
+        return {"can_ask": False, "my_questions": []}
+    return {"can_ask": pack == PUBLIC and not superseded, "form": QuestionForm(),
+            "my_questions": questions_on_paper(user, publication.paper_id)}
 
 
 @login_not_required

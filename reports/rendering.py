@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from controls.models import Control, Lever
+from panel.levers import lever_matrix
+from panel.paper_data import deep_dives, panel_actions, partner_alignments
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
@@ -155,6 +157,7 @@ def _score(likelihood, impact):
 
 def _appendix_4(source, risks, reviews):
     controls = source.controls([risk.id for risk in risks])
+    partners = partner_alignments([risk.id for risk in risks])
     return [
         {
             "id": risk.id, "ref": risk.ref, "title": risk.title, "description": risk.description, "owners": risk.owner_names,
@@ -168,6 +171,7 @@ def _appendix_4(source, risks, reviews):
                 for review in reviews.get(risk.id, [])
             ],
             "controls": [_control(control) for control in controls.get(risk.id, [])],
+            "partners": partners.get(risk.id, []),  # issue 15; entries stored before it lack the key
         }
         for risk in risks
     ]
@@ -215,10 +219,17 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
         "appendix_2": _appendix_2(paper, source, risks),
         "appendix_3": None,
         "appendix_4": None,
+        # Added with issue 15; snapshots stored before it lack the key (templates cope).
+        "panel_actions": panel_actions(paper, source, restricted=restricted),
+        "deep_dives": deep_dives(paper, source),
+        # How many of the open risks are aligned with a partner's register (0 prints nothing).
+        "aligned_risk_count": len(partner_alignments([risk.id for risk in risks])),
     }
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
         data["appendix_4"] = _appendix_4(source, risks, reviews)
+        # Added with issue 15 (snapshots stored before it lack the key): the levers under the governance model.
+        data["lever_coverage"] = lever_matrix(source, risks)
     data["changes_since"] = None
     if with_changes and paper.include_changes:
         from reports.drafting import changes_since_previous

@@ -21,6 +21,12 @@ CAPABILITIES = {
     "publish_papers": "reports.publish_paper",
     "view_restricted": "reports.view_restricted_pack",
     "read_published": "publications.view_publication",
+    # Panel questions and actions (panel/): panel members raise questions on published
+    # papers and see their own; authors record and edit; SMT editors read and answer.
+    "raise_questions": "panel.raise_question",
+    "view_panel_items": "panel.view_panelitem",
+    "record_panel_items": "panel.change_panelitem",
+    "answer_panel_items": "panel.answer_panelitem",
 }
 
 

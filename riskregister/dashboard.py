@@ -20,6 +20,9 @@ LANDING_LINKS = (
     ("view_register", "risks:register", "The corporate risk register", "Every open risk, with filters, a heat map and exports."),
     ("compose_papers", "reports:list", "Quarterly papers", "Compose, preview and publish the Audit Panel paper."),
     ("read_published", "published:overview", "Published papers", "Papers as the Audit Panel received them."),
+    ("view_panel_items", "panel:list", "Panel questions and actions", "What the panel asked at each meeting, who answers, and the answers."),
+    ("raise_questions", "panel:list", "Your questions", "The questions you raised on published papers, and their answers."),
+    ("view_register", "panel:levers", "Lever coverage", "Every open risk against the three levers; unused levers marked."),
     ("view_register", "rounds:list", "Review rounds", "Owners update their risks before each paper; reminders and SMT sign-off."),
 )
 
@@ -36,11 +39,11 @@ class Change:
 
 
 def landing_links(user):
-    return [
-        {"url": reverse(url_name), "text": text, "hint": hint}
-        for capability, url_name, text, hint in LANDING_LINKS
-        if access.can(user, capability)
-    ]
+    links = {}  # one link per page: the first that applies (the admin may do both panel things)
+    for capability, url_name, text, hint in LANDING_LINKS:
+        if access.can(user, capability) and url_name not in links:
+            links[url_name] = {"url": reverse(url_name), "text": text, "hint": hint}
+    return list(links.values())
 
 
 def my_risks(user):

@@ -32,6 +32,7 @@ ROLE_PERMISSIONS = {
         *register_perms(["view", "add", "change", "delete"]),
         "reports.view_paper", "reports.view_restricted_pack",
         "publications.view_publication",
+        "panel.view_panelitem", "panel.answer_panelitem",
     ),
     # Reads the register; composes and publishes papers.
     REPORT_AUTHOR: (
@@ -39,10 +40,11 @@ ROLE_PERMISSIONS = {
         "reports.view_paper", "reports.add_paper", "reports.change_paper",
         "reports.publish_paper", "reports.view_restricted_pack",
         "publications.view_publication",
+        "panel.view_panelitem", "panel.add_panelitem", "panel.change_panelitem", "panel.answer_panelitem",
     ),
     # Reads published papers (the public pack) only.
     PANEL_MEMBER: (
-        "publications.view_publication",
+        "publications.view_publication", "panel.raise_question",
     ),
 }
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "publications",
     "django_tasks_db",
     "rounds",
+    "panel",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("papers/", include("reports.urls")),
     path("published/", include("publications.urls")),
     path("rounds/", include("rounds.urls")),
+    path("panel/", include("panel.urls")),
 ]
 
 # Oversized or malformed posts get the site's page (413 or 400), not Django's bare one.

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from controls.models import Control, Lever
+from panel.queries import items_for_risk
 from risks.models import Review, Risk, RiskDependency, score_summary
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 480, 200, 32
@@ -68,4 +69,6 @@ def risk_page_data(pk):
         "last_review": reviews[-1] if reviews else None,
         "chart": score_chart(reviews),
         "overdue": risk.is_review_overdue(),
+        "panel_items": items_for_risk(risk),
+        "alignments": list(risk.alignments.select_related("partner_risk__partner")),
     }

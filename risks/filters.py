@@ -57,6 +57,10 @@ class RiskFilter(django_filters.FilterSet):
         label="Lever used by its controls", choices=Lever.choices, method="filter_lever", empty_label="Any lever",
         error_messages=choose("a lever"),
     )
+    aligned = django_filters.ChoiceFilter(
+        label="Partner alignment", choices=[("yes", "Aligned with a partner risk"), ("no", "Not aligned")],
+        method="filter_aligned", empty_label="Either", error_messages=choose("aligned or not"),
+    )
     status = django_filters.ChoiceFilter(
         label="Status", choices=Risk.Status.choices, empty_label=None, error_messages=choose("open or closed"),
     )
@@ -118,6 +122,10 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.alias(score=F("current_likelihood") * F("current_impact")).filter(
             score__gte=lowest, score__lte=highest
         )
+
+    def filter_aligned(self, queryset, name, value):
+        """Aligned: linked to at least one partner risk (panel.models.Alignment)."""
+        return queryset.filter(alignments__isnull=(value == "no")).distinct()
 
     def filter_lever(self, queryset, name, value):
         in_use = Control.objects.filter(risk=OuterRef("id"), lever=value).exclude(status=Control.Status.RETIRED)

@@ -77,6 +77,9 @@ RISK_COLUMNS = (
            help="For a dynamic risk: the ref of the open standing risk it sits inside."),
     Column("Partner reference", lambda risk: risk.partner_ref, field="partner_ref", width=18,
            help="The matching entry in a partner's register."),
+    Column("Aligned partner risks", lambda risk: _alignments(risk), width=30,
+           help="Read-only: partner, partner's ref, title and rating, separated by “; ”. "
+                "Kept on the risk's partner page."),
     *_score_columns("inherent"),
     *_score_columns("current", editable=False),
     *_score_columns("target"),
@@ -137,11 +140,21 @@ def filename(prefix="risk-register-workbook"):
     return f"{prefix}-{timezone.localdate():%Y-%m-%d}.xlsx"
 
 
+def _alignments(risk):
+    """The partner risks a risk is aligned with (panel.models.Alignment), as one cell."""
+    return "; ".join(
+        " ".join(part for part in (link.partner_risk.partner.name, link.partner_risk.ref, link.partner_risk.title,
+                                   f"(rated {link.partner_risk.rating})" if link.partner_risk.rating else "") if part)
+        for link in risk.alignments.all()
+    )
+
+
 def register_risks():
     """Every risk, open and closed, in ref order, with what the sheets need."""
     return (
         Risk.objects.select_related("parent")
-        .prefetch_related(Prefetch("ownerships", queryset=RiskOwner.objects.select_related("owner")))
+        .prefetch_related(Prefetch("ownerships", queryset=RiskOwner.objects.select_related("owner")),
+                          "alignments__partner_risk__partner")
         .order_by("status", "ref_number", "ref_suffix", "pk")
     )
 

@@ -19,6 +19,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
+from panel.models import Alignment, DeepDive, PanelItem, Partner, PartnerRisk
+from panel.services import link_partner_risk, raise_question, schedule_deep_dive
+from riskregister.tracking import save_tracked
 from publications import publishing
 from publications.models import Publication
 from reports.models import Paper
@@ -89,6 +92,19 @@ EXPECTED = {
     "rounds:owners": (LOGIN, 403, 200, 200, 200),
     "rounds:owner_create": (LOGIN, 403, 200, 403, 200),
     "rounds:owner_edit": (LOGIN, 403, 200, 403, 200),
+    # Panel questions and actions (issue 15): a panel member sees only their own
+    # (the world's item was raised by `panel`) and raises questions on the current published paper.
+    "panel:list": (LOGIN, 200, 200, 200, 200),
+    "panel:create": (LOGIN, 403, 403, 200, 200),
+    "panel:detail": (LOGIN, 200, 200, 200, 200),
+    "panel:edit": (LOGIN, 403, 403, 200, 200),
+    "panel:answer": (LOGIN, 403, 200, 200, 200),
+    "panel:ask": (LOGIN, 200, 403, 403, 200),
+    "panel:levers": (LOGIN, 403, 200, 200, 200),
+    "panel:deep_dive_create": (LOGIN, 403, 403, 200, 200),
+    "panel:risk_partners": (LOGIN, 403, 200, 403, 200),
+    "panel:remove_alignment": (LOGIN, 405, 405, 405, 405),  # a POST
+    "panel:levers_csv": (LOGIN, 403, 200, 200, 200),
     # The task queue's results (django-tasks-db): read-only, staff only.
     "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin:django_tasks_database_dbtaskresult_add": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
@@ -129,6 +145,9 @@ ADMIN_MODELS = {
     "publications_publication": {"add": 403, "delete": 403},  # read-only: nothing published is changed
     "rounds_reviewround": {}, "rounds_reminder": {"add": 403},
     "rounds_signoff": {"add": 403},  # its change page shows it read-only
+    "panel_panelitem": {"add": 403},  # written through the site's pages (reason and version)
+    "panel_deepdive": {"add": 403}, "panel_partner": {}, "panel_partnerrisk": {},
+    "panel_alignment": {"add": 403},
 }
 
 
@@ -204,6 +223,10 @@ def path_for(key, route, world):
     if key.startswith("rounds:"):
         named["pk"] = world["round"].pk
         named["owner"] = world["admin_objects"]["risks_owner"].pk
+    if key.startswith("panel:"):
+        named["pk"] = world["panel_item"].pk
+    if key == "panel:remove_alignment":
+        named["pk"] = Alignment.objects.order_by("pk").first().pk
     if key == "reports:publish_job":
         named["job"] = world["publish_job"].pk
     if "dbtaskresult" in key:
@@ -243,7 +266,18 @@ def world(demo, client):
         "risks_riskowner": RiskOwner, "risks_riskdependency": RiskDependency, "controls_control": Control,
         "reports_paper": Paper, "publications_publication": Publication,
         "rounds_reviewround": ReviewRound, "rounds_reminder": Reminder, "rounds_signoff": SignOff,
+        "panel_panelitem": PanelItem, "panel_deepdive": DeepDive,
+        "panel_partner": Partner, "panel_partnerrisk": PartnerRisk, "panel_alignment": Alignment,
     }
+    if not Alignment.objects.exists():
+        mps = save_tracked(Partner(name="Metropolitan Police Service"), user=demo["admin"], reason="For the access matrix")
+        link_partner_risk(risk=risks[0], partner=mps, ref="MPS-7", title="Funding", user=demo["admin"],
+                          reason="For the access matrix")
+    if not DeepDive.objects.exists():
+        later = Paper.objects.create(meeting_date="2017-12-12", title="MOPAC Risk Management Report")
+        schedule_deep_dive(risk=risks[0], paper=later, user=demo["author"], reason="For the access matrix")
+    panel_item = raise_question(publication=publication, text="What is the plan for knife crime?",
+                                user=demo["panel"])
     review_round = ReviewRound.objects.get(paper=paper)
     if not Reminder.objects.exists():
         Reminder.objects.create(round=review_round, owner=Owner.objects.first(), kind="opening",
@@ -256,7 +290,7 @@ def world(demo, client):
                                             publication=publication)
     run_worker()  # the worker has been seen: /healthz answers 200
     return {
-        "publish_job": publish_job,
+        "publish_job": publish_job, "panel_item": panel_item,
         "paper": paper, "publication": publication, "risk": risks[0], "users": demo,
         "round": review_round, "task": task,
         "admin_objects": {prefix: model.objects.order_by("pk").first() for prefix, model in models.items()},
@@ -313,6 +347,7 @@ PANEL_MAY_READ = {
     "home", "healthz", "password_change", "password_change_done", "admin:login",
     "published:overview", "published:current", "published:version", "published:file",
     "published:open_data_csv", "published:open_data_json",
+    "panel:list", "panel:detail", "panel:ask",  # their own questions only, and raising one
 }
 
 

@@ -34,6 +34,8 @@ def render_docx(data):
     _frame(document, data)
     for section in data["sections"]:
         _section(document, section)
+    _panel_actions(document, data.get("panel_actions"))  # absent from snapshots stored before issue 15
+    _upcoming_deep_dives(document, data.get("deep_dives"))
     if data.get("changes_since"):
         _changes_since(document, data)
     _appendix_1(document, data)
@@ -177,6 +179,30 @@ def _section(document, section):
         _runs(document.add_paragraph(), runs)
 
 
+def _panel_actions(document, carried):
+    if not carried:
+        return
+    document.add_heading(f"Actions from the meeting of {carried['meeting_date_display']}", level=2)
+    for item in carried["actions"]:
+        restricted = " (Restricted)" if item["restricted"] else ""
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{item['kind']}{restricted}: ").bold = True
+        paragraph.add_run(item["text"])
+        risks = f"Risks {', '.join(item['risks'])}. " if item["risks"] else ""
+        document.add_paragraph(f"{risks}Who answers: {item['owner'] or 'not decided'}, by {item['due']}. "
+                               f"Status: {item['status']}. Answer: {item['answer'] or 'not answered yet'}.")
+
+
+def _upcoming_deep_dives(document, dives):
+    if not dives or not dives["upcoming"]:
+        return
+    document.add_heading("Deep dives at coming meetings", level=2)
+    for dive in dives["upcoming"]:
+        note = f" – {dive['note']}" if dive["note"] else ""
+        text = f"Risk {dive['ref']} {dive['title']}: the meeting of {dive['meeting_date_display']}{note}"
+        document.add_paragraph(text, style="List Bullet")
+
+
 def _appendix_1(document, data):
     document.add_heading(f"Appendix 1: {data['appendices'][0]['heading']}", level=2)
     rows = data["appendix_1"]
@@ -191,7 +217,8 @@ def _appendix_1(document, data):
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(row["ref"]).bold = True
         cells[1].text = trend_text(row)
-        cells[2].text = f"{row['title']} - {row['description']}"
+        dive = row["id"] in ((data.get("deep_dives") or {}).get("at_this_meeting") or [])
+        cells[2].text = f"{row['title']} - {row['description']}" + (" (Deep dive at this meeting)" if dive else "")
         cells[3].text = row["owners"]
     for row in table.rows:
         for cell, width in zip(row.cells, APPENDIX_1_WIDTHS):
@@ -264,6 +291,25 @@ def _appendix_3(document, data):
         document.add_paragraph("No governance model has been written for this paper.")
     for runs in data["appendix_3"]:
         _runs(document.add_paragraph(), runs)
+    matrix = data.get("lever_coverage")  # absent from snapshots stored before issue 15
+    if matrix:
+        _lever_table(document, matrix)
+
+
+def _lever_table(document, matrix):
+    document.add_heading("Lever coverage", level=3)
+    headers = ["Ref", "Risk", *(lever["label"] for lever in matrix["levers"])]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    repeat_as_header_row(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in matrix["rows"]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = row["ref"], row["title"]
+        for cell, lever in zip(cells[2:], row["cells"]):
+            text = "Unused" if lever["unused"] else f"{lever['actions']} action{'s' if lever['actions'] != 1 else ''}"
+            cell.text = text + (f", {lever['potential']} potential" if lever["potential"] else "")
 
 
 def _score_text(name, score):
@@ -278,6 +324,14 @@ def _appendix_4(document, data):
         owner = document.add_paragraph()
         owner.add_run("Risk owner:").bold = True
         owner.add_run(f" {risk['owners'] or 'None recorded'}")
+        if risk.get("partners"):  # entries stored before issue 15 lack the key
+            aligned = document.add_paragraph()
+            aligned.add_run("Partner alignment:").bold = True
+            aligned.add_run(" " + "; ".join(
+                f"{link['partner']} {link['ref']}" + (f" {link['title']}" if link["title"] else "")
+                + (f" (rated {link['rating']})" if link["rating"] else "")
+                + (f": {link['note']}" if link["note"] else "")
+                for link in risk["partners"]))
         scores = document.add_paragraph()
         scores.add_run("Scores").bold = True
         scores.add_run(" (likelihood × impact): " + "; ".join(

@@ -18,15 +18,16 @@ ANONYMOUS_PAGES = ["login", "login-error", "locked-out"]
 SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
     "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
-    "risk-dependencies",
+    "risk-dependencies", "lever-coverage", "panel-items", "risk-partners-error",
     "import-upload", "import-upload-error", "import-preview", "import-preview-error",
     "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-delete", "paper-preview", "publish-confirm",
-                "publish-conflict", "round-open", "round-open-error"]
+                "publish-conflict", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
+                "deep-dive-new-error"]
 # A panel member's pages (September 2017 published first, if it is not yet).
-PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file"]
+PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file", "panel-ask-error", "panel-item"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
 
 
@@ -42,6 +43,16 @@ def published_september():
     return publishing.latest_publication(paper) or publishing.publish_paper(
         paper_id=paper.pk, user=get_user_model().objects.get(username="author"),
     )
+
+
+def panel_question():
+    """A panel member's question on the published September 2017 paper (raised if there is none)."""
+    from panel.models import PanelItem
+    from panel.services import raise_question
+
+    panel = get_user_model().objects.get(username="panel")
+    return PanelItem.objects.filter(raised_by=panel).first() or raise_question(
+        publication=published_september(), text="How is knife crime tracked?", user=panel)
 
 
 def changed_workbook():
@@ -186,6 +197,31 @@ def open_page(page, name):
     elif name == "published-paper":
         publication = published_september()
         page.goto(f"/published/{publication.paper_id}/v{publication.version}/")
+    elif name == "lever-coverage":
+        page.goto("/panel/levers/")
+    elif name == "panel-items":
+        panel_question()
+        page.goto("/panel/")
+    elif name in ("panel-item-new", "panel-item-new-error"):
+        page.goto("/panel/new/")
+        if name == "panel-item-new-error":
+            page.get_by_role("button", name="Save").click()
+            page.get_by_role("alert").wait_for()
+    elif name == "risk-partners-error":
+        page.goto(f"/panel/risks/{adequate_funding().pk}/partners/")
+        page.get_by_role("button", name="Link").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "deep-dive-new-error":
+        page.goto("/panel/deep-dives/new/")
+        page.get_by_role("button", name="Schedule the deep dive").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "panel-ask-error":
+        publication = published_september()
+        page.goto(f"/published/{publication.paper_id}/v{publication.version}/")
+        page.get_by_role("button", name="Send the question").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "panel-item":
+        page.goto(f"/panel/{panel_question().pk}/")
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":
