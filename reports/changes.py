@@ -12,7 +12,7 @@ Appendix 2 (all a public reader may see); on restricted packs, for every risk
 (Appendix 4). Retired controls count as removed. Only restricted packs also list
 score movements (current score, Appendix 4) and description changes.
 
-A draft's page compares the same way (reports.drafting): the previous paper's
+A draft's page compares the same way (reports.rendering.changes_since_previous): the previous paper's
 latest publication, or its gather() if it was never published, with the draft's
 gather().
 """

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from controls.models import Control, Lever
 from panel.levers import lever_matrix
 from panel.paper_data import deep_dives, panel_actions, partner_alignments
+from reports.changes import compare, has_changes
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
@@ -189,7 +190,7 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     The register comes from `source` (a risks.register_source.RegisterSource;
     by default paper.register_source()); the paper's own text and choices from `paper`.
     If the author switched on "Changes since the last paper" (paper.include_changes),
-    data["changes_since"] holds reports.drafting.changes_since_previous (with_changes=False
+    data["changes_since"] holds changes_since_previous (below) (with_changes=False
     leaves it out: the previous paper's own snapshot, gathered to compare with).
     """
     source = source or paper.register_source()
@@ -232,10 +233,42 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
         data["lever_coverage"] = lever_matrix(source, risks)
     data["changes_since"] = None
     if with_changes and paper.include_changes:
-        from reports.drafting import changes_since_previous
-
         data["changes_since"] = changes_since_previous(paper, restricted=restricted, current=data)
     return data
+
+
+# What changed since the previous paper, while this one is a draft --------------
+# The same comparison as the published page (reports.changes.compare), over two
+# snapshots: the previous paper's latest publication (as published), or, if it was
+# never published, its gather(); against this paper's gather().
+
+def previous_snapshot(previous, *, restricted):
+    """(snapshot, published version or None) of the paper before this one."""
+    publication = previous.publications.order_by("-version").first()
+    if publication is not None:
+        return publication.snapshot("restricted" if restricted else "public"), publication.version
+    # Never published: as it would print now (without its own changes section, so no chain of papers).
+    return gather(previous, restricted=restricted, with_changes=False), None
+
+
+def changes_since_previous(paper, *, restricted, current=None):
+    """None (no previous paper) or {"previous": {...}, "changes": {...}, "has_changes": bool}."""
+    previous = paper.previous()
+    if previous is None:
+        return None
+    before, version = previous_snapshot(previous, restricted=restricted)
+    if current is None:
+        current = gather(paper, restricted=restricted, with_changes=False)
+    found = compare(before, current)
+    return {
+        "previous": {
+            "meeting_date": previous.meeting_date.isoformat(),
+            "meeting_date_display": short_date(previous.meeting_date),
+            "version": version,
+        },
+        "changes": found,
+        "has_changes": has_changes(found),
+    }
 
 
 def render_html(data, *, screen_links=None):

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import rendering, services
-from reports.drafting import changes_since_previous
+from reports.rendering import changes_since_previous
 from reports.formats import FORMATS
 from reports.forms import Appendix2Form, HousekeepingForm, PaperCreateForm, PaperEditForm
 from reports.models import Paper

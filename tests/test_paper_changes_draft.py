@@ -9,7 +9,7 @@ from django.urls import reverse
 from publications.publishing import publish_paper
 from reports import rendering, services
 from reports.changes import compare
-from reports.drafting import changes_since_previous
+from reports.rendering import changes_since_previous
 from reports.formats import FORMATS
 from risks import services as risk_services
 from risks.models import Risk
