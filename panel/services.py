@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from panel import notifications
 from panel.models import Alignment, DeepDive, PanelItem, PartnerRisk
 from publications.models import Publication
 from riskregister.tracking import check_reason, delete_tracked, lock_versioned, save_tracked
@@ -25,7 +26,10 @@ def raise_question(*, publication, text, user):
         )})
     item = PanelItem(paper_id=publication.paper_id, kind=PanelItem.Kind.QUESTION, text=text.strip(),
                      raised_by=user, publication=publication)
-    return save_tracked(item, user=user, reason=f"Raised by a panel member on version {publication.version}")
+    save_tracked(item, user=user, reason=f"Raised by a panel member on version {publication.version}")
+    # The database queue's row commits with the question: the authors hear of it once it is kept.
+    notifications.notify.enqueue(item.pk, notifications.RAISED)
+    return item
 
 
 @transaction.atomic
@@ -35,12 +39,15 @@ def record_item(*, user, reason, risks=(), **fields):
     item.text = (item.text or "").strip()
     save_tracked(item, user=user, reason=reason)
     _set_risks(item, risks, user=user, reason=reason)
+    if item.owner_id:
+        notifications.notify.enqueue(item.pk, notifications.ASSIGNED)
     return item
 
 
 @transaction.atomic
 def update_item(*, item_id, expected_version, user, reason, risks=None, **fields):
     item = lock_versioned(PanelItem, item_id, expected_version)
+    owner_before = item.owner_id
     for name in EDITABLE:
         if name in fields:
             setattr(item, name, fields[name])
@@ -49,6 +56,8 @@ def update_item(*, item_id, expected_version, user, reason, risks=None, **fields
     save_tracked(item, user=user, reason=reason)
     if risks is not None:
         _set_risks(item, risks, user=user, reason=reason)
+    if item.owner_id and item.owner_id != owner_before:
+        notifications.notify.enqueue(item.pk, notifications.ASSIGNED)
     return item
 
 

@@ -4,6 +4,7 @@ panel member on the current published paper, answered by owners; every change a 
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from panel.models import Alignment, DeepDive, PanelItem, Partner
@@ -12,6 +13,7 @@ from publications import publishing
 from reports.rendering import gather, render_html
 from reports.services import create_paper
 from risks.models import Owner, Risk
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -410,3 +412,38 @@ def test_done_when(client_for, users, paper, december, publication):
         assert words in preview, words
     september = client_for("author").get(reverse("reports:preview", args=[paper.pk])).content.decode()
     assert "Deep dives at coming meetings" in september
+
+
+# Emails, sent by the worker -----------------------------------------------------------------
+
+def test_a_question_raised_reaches_the_authors_by_email(client_for, users, publication, mailoutbox):
+    author = users["author"]
+    author.email = "gemma.deadman@example.org"
+    author.save()
+    client_for("panel").post(reverse("panel:ask", args=[publication.paper_id, publication.version]),
+                             {"text": "How is knife crime tracked?"})
+    assert mailoutbox == []  # the worker sends it
+    run_worker()
+    (email,) = mailoutbox
+    item = PanelItem.objects.get(raised_by=users["panel"])
+    assert email.to == ["gemma.deadman@example.org"]
+    assert "asked a question on the paper of 22 September 2017" in email.subject
+    assert "How is knife crime tracked?" in email.body and f"/panel/{item.pk}/" in email.body
+    html = email.alternatives[0].content
+    assert f'href="{settings.SITE_URL}/panel/{item.pk}/"' in html and "<script" not in html
+
+
+def test_the_owner_given_an_action_is_told_by_email_once(client_for, users, paper, mailoutbox):
+    owner = Owner.objects.filter(active=True).exclude(email="").order_by("pk").first()
+    client = client_for("author")
+    client.post(reverse("panel:create"), item_post(paper, owner=owner.pk))
+    run_worker()
+    (email,) = mailoutbox
+    assert email.to == [owner.email] and "For you to answer" in email.subject
+    assert "More detail on mitigations of the funding risk." in email.body and "by the next meeting" in email.body
+    # An edit that keeps the owner sends nothing more.
+    item = PanelItem.objects.get()
+    client.post(reverse("panel:edit", args=[item.pk]), {**item_post(paper, owner=owner.pk, text="Reworded"),
+                                                        "version": item.version})
+    run_worker()
+    assert len(mailoutbox) == 1 and PanelItem.objects.get().text == "Reworded"
