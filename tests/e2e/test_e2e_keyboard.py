@@ -102,8 +102,11 @@ def test_a_wide_table_at_320_px_takes_the_keyboard_focus_and_scrolls(page, demo,
     page.set_viewport_size(NARROW)
     open_page(page, "risk")
     region = page.get_by_role("region", name="Control actions of risk 4")
+    assert region.evaluate("box => box.scrollWidth > box.clientWidth"), "the table is wider than its box at 320 px"
     region.focus()
     assert_focus_visible(page, "the controls table's scrolling box")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("box => box.scrollLeft") > 0
+    # The browser may scroll smoothly: wait (up to 5 s) for the box to have moved.
+    region.element_handle().wait_for_element_state("stable")
+    page.wait_for_function("box => box.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
