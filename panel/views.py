@@ -92,17 +92,22 @@ def item_edit(request, pk):
                                  user=request.user, reason=form.cleaned_data["reason"],
                                  risks=form.cleaned_data["risks"], **item_fields(form))
         except ConflictError as conflict:
-            form = ItemForm(request.POST.copy())
-            form.data["version"] = conflict.current.version
-            form.is_valid()
-            form.add_error(None, CONFLICT)
-            item = conflict.current
+            form, item = on_current_version(ItemForm, request.POST, conflict.current), conflict.current
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, "Your changes were saved.")
             return redirect("panel:detail", pk=item.pk)
     return render(request, "panel/form.html", {"form": form, "item": item})
+
+
+def on_current_version(form_class, data, current):
+    """The user's form again, their values kept, on the current version, saying someone saved meanwhile."""
+    form = form_class(data.copy())
+    form.data["version"] = current.version
+    form.is_valid()
+    form.add_error(None, CONFLICT)
+    return form
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -116,11 +121,7 @@ def item_answer(request, pk):
                                  answer=form.cleaned_data["answer"], close=form.cleaned_data["close"],
                                  user=request.user, reason=form.cleaned_data["reason"])
         except ConflictError as conflict:
-            form = AnswerForm(request.POST.copy())
-            form.data["version"] = conflict.current.version
-            form.is_valid()
-            form.add_error(None, CONFLICT)
-            item = conflict.current
+            form, item = on_current_version(AnswerForm, request.POST, conflict.current), conflict.current
         except ValidationError as error:
             add_errors(form, error)
         else:
