@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from controls.models import CONTROL_FIELDS, Control
+from organisation.current import current
 from riskregister.forms import SharedChoicesFormSetMixin, SpecificMessagesMixin
 from risks.models import Owner
 
@@ -25,6 +26,12 @@ class ControlForm(SpecificMessagesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Owner.objects.all()
+        # Levers are the organisation's; a retired one stays offered to a control that uses it.
+        used = self.instance.lever if self.instance.pk else ""
+        self.fields["lever"] = forms.ChoiceField(
+            label="Lever", required=False, choices=[("", "---------"), *current().lever_choices(keep=used)],
+            error_messages={"invalid_choice": "Choose a lever from the list."},
+        )
         self.fields["position"].min_value, self.fields["position"].max_value = 0, 999
         self.fields["position"].validators += [MinValueValidator(0), MaxValueValidator(999)]
         self.fields["position"].widget.attrs.update({"min": 0, "max": 999})

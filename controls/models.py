@@ -5,6 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from riskregister.dates import implausible_dates
 from riskregister.history_chain import ChainedHistory
+from organisation.current import current
+from organisation.models import Lever
 from risks.models import Risk
 
 
@@ -12,14 +14,6 @@ from risks.models import Risk
 CONTROL_FIELDS = (
     "kind", "name", "separator", "description", "owner", "lever", "due_date", "status", "position",
 )
-
-
-class Lever(models.TextChoices):
-    """The three ways the organisation can act on a risk (governance model)."""
-
-    OVERSIGHT = "oversight", "Oversight"
-    CONVENING = "convening", "Convening partners"
-    DIRECT_DELIVERY = "direct_delivery", "Direct delivery"
 
 
 class ControlQuerySet(models.QuerySet):
@@ -62,7 +56,8 @@ class Control(models.Model):
     owner = models.ForeignKey(
         "risks.Owner", on_delete=models.PROTECT, null=True, blank=True, related_name="controls",
     )
-    lever = models.CharField(max_length=20, choices=Lever.choices, blank=True)
+    # The key of an organisation.models.Lever: renaming a lever renames it here too.
+    lever = models.CharField(max_length=40, blank=True)
     due_date = models.DateField("due date", null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PLACE)
     position = models.PositiveSmallIntegerField("display order", default=0)
@@ -78,10 +73,6 @@ class Control(models.Model):
                 violation_error_message="Enter what the control does.",
             ),
             models.CheckConstraint(condition=Q(kind__in=["action", "potential"]), name="control_kind_valid"),
-            models.CheckConstraint(
-                condition=Q(lever__in=["", "oversight", "convening", "direct_delivery"]),
-                name="control_lever_valid",
-            ),
         ]
 
     def __str__(self):
@@ -90,8 +81,13 @@ class Control(models.Model):
     def clean(self):
         super().clean()
         errors = implausible_dates(self, ("due_date",))
+        if self.lever and not Lever.objects.filter(key=self.lever).exists():
+            errors["lever"] = "Choose a lever from the list."
         if errors:
             raise ValidationError(errors)
+
+    def get_lever_display(self):
+        return current().lever_label(self.lever) if self.lever else ""
 
     @property
     def text(self):

@@ -1,23 +1,25 @@
 """Lever coverage: every open risk against the three levers of the governance model
-(controls.models.Lever), so the SMT can see where a lever is unused.
+(organisation.models.Lever), so the SMT can see where a lever is unused.
 
 Built from a register source (risks.register_source), so the page (the live register)
 and the restricted pack's Appendix 3 (the register as at the paper's cut-off) agree.
 Retired controls do not count; potential controls are counted apart and do not make
 a lever "used"."""
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current
 from risks.models import band_for
 
 
 def lever_matrix(source, risks):
     """Plain data: {"levers": [{key, label, unused: risks with no control action on it}], "rows": [...]}."""
     controls = source.controls([risk.id for risk in risks])
+    levers = [(lever.key, lever.label) for lever in current().levers if lever.active]
     rows = []
     for risk in risks:
         live = [control for control in controls.get(risk.id, []) if control.status != Control.Status.RETIRED]
         cells = []
-        for lever, label in Lever.choices:
+        for lever, label in levers:
             actions = sum(1 for c in live if c.lever == lever and c.kind == Control.Kind.ACTION)
             potential = sum(1 for c in live if c.lever == lever and c.kind == Control.Kind.POTENTIAL)
             cells.append({"lever": lever, "label": label, "actions": actions, "potential": potential,
@@ -29,9 +31,9 @@ def lever_matrix(source, risks):
             "no_lever": sum(1 for c in live if not c.lever),
         })
     unused = {lever: sum(1 for row in rows for cell in row["cells"] if cell["lever"] == lever and cell["unused"])
-              for lever, _ in Lever.choices}
+              for lever, _ in levers}
     return {
-        "levers": [{"key": lever, "label": label, "unused": unused[lever]} for lever, label in Lever.choices],
+        "levers": [{"key": lever, "label": label, "unused": unused[lever]} for lever, label in levers],
         "rows": rows,
     }
 

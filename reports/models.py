@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from organisation.current import current
 from reports.markup import NarrativeError, check_plain_text, link_references, parse
 from riskregister.dates import implausible_dates
 from risks.register_source import AsAtRegister, LiveRegister, end_of
@@ -234,5 +234,5 @@ class PaperRisk(models.Model):
 
 
 def organisation():
-    return {"name": settings.ORGANISATION_NAME, "short_name": settings.ORGANISATION_SHORT_NAME}
+    return {"name": current().name, "short_name": current().short_name}
 

@@ -11,10 +11,10 @@ HTML and the PDF come from one template, templates/reports/paper.html.
 
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current
 from panel.levers import lever_matrix
 from panel.paper_data import deep_dives, panel_actions, partner_alignments
 from reports.changes import compare, has_changes
@@ -124,7 +124,7 @@ def _control(control):
     return {
         "id": control.id, "text": control.text, "kind": control.kind, "kind_label": Control.Kind(control.kind).label,
         "status": Control.Status(control.status).label, "owner": control.owner,
-        "lever": Lever(control.lever).label if control.lever else "",
+        "lever": current().lever_label(control.lever) if control.lever else "",
         "due_date": control.due_date.isoformat() if control.due_date else "",
         "due_date_display": short_date(control.due_date),
     }
@@ -194,7 +194,8 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     leaves it out: the previous paper's own snapshot, gathered to compare with).
     """
     source = source or paper.register_source()
-    short_name = settings.ORGANISATION_SHORT_NAME
+    organisation = current()
+    short_name = organisation.short_name
     refs = _references(paper, source)
     # Appendices 1 and 4: the risks open as at the source's day, not today.
     risks = source.open_risks()
@@ -208,7 +209,7 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
         "schema": SNAPSHOT_SCHEMA,
         "restricted": restricted,
         "draft": draft,
-        "organisation": {"name": settings.ORGANISATION_NAME, "short_name": short_name},
+        "organisation": {"name": organisation.name, "short_name": short_name},
         "frame": {
             "panel": paper.panel, "meeting_date": paper.meeting_date.isoformat(),
             "meeting_date_display": long_date(paper.meeting_date), "title": paper.title,

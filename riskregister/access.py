@@ -27,6 +27,8 @@ CAPABILITIES = {
     "view_panel_items": "panel.view_panelitem",
     "record_panel_items": "panel.change_panelitem",
     "answer_panel_items": "panel.answer_panelitem",
+    # The risk manager (organisation/): name, score bands, levers, categories, appetite.
+    "manage_settings": "organisation.manage_settings",
 }
 
 

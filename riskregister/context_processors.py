@@ -1,4 +1,6 @@
-from django.conf import settings
+from django.utils.functional import lazy
+
+from organisation.current import current
 
 from riskregister import access
 
@@ -7,7 +9,8 @@ def site(request):
     """What every page's frame needs: the organisation and what the user may do."""
     user = getattr(request, "user", None)
     return {
-        "organisation_name": settings.ORGANISATION_NAME,
-        "organisation_short_name": settings.ORGANISATION_SHORT_NAME,
+        # Read when a template prints them: a page that does not costs no query.
+        "organisation_name": lazy(lambda: current().name, str)(),
+        "organisation_short_name": lazy(lambda: current().short_name, str)(),
         "can": access.capabilities(user) if user is not None else {},
     }

@@ -8,7 +8,9 @@ from django.db import transaction
 from reports.demo import load_demo_papers
 from riskregister.roles import ensure_roles
 from risks import services
-from risks.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_account, load_register
+from organisation.defaults import ensure_defaults
+from organisation.demo import load_demo_appetites
+from risks.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, assign_demo_categories, demo_account, load_register
 from risks.models import Owner
 from rounds.demo import load_demo_rounds
 
@@ -23,10 +25,13 @@ def load_demo_data(*, password=DEMO_PASSWORD):
     Returns (messages, {username: password set, or None for an existing account}).
     """
     ensure_roles()
+    ensure_defaults()
     accounts = {username: demo_account(username, *details[:3], password) for username, details in DEMO_ACCOUNTS.items()}
     users = {username: user for username, (user, _) in accounts.items()}
     loaded = load_register(user=users["admin"])
     messages = ["Loaded the September 2017 register." if loaded else "The register was already loaded."]
+    messages.append(assign_demo_categories(user=users["admin"]))
+    messages.append(load_demo_appetites(user=users["admin"]))
     # What other apps add: the September 2017 paper, then its review round and the owners' accounts.
     messages.append(load_demo_papers(user=users["admin"]))
     messages.append(load_demo_rounds(user=users["admin"], password=password))

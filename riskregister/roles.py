@@ -41,6 +41,8 @@ ROLE_PERMISSIONS = {
         "reports.publish_paper", "reports.view_restricted_pack",
         "publications.view_publication",
         "panel.view_panelitem", "panel.add_panelitem", "panel.change_panelitem", "panel.answer_panelitem",
+        # The risk manager: the organisation's settings (bands, levers, categories, appetite).
+        "organisation.manage_settings",
     ),
     # Reads published papers (the public pack) only.
     PANEL_MEMBER: (

@@ -42,6 +42,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The organisation whose register this is; templates never name it literally.
+# The organisation's name is a setting of the app (organisation.models.Organisation); these
+# give its first value when the database is created.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Mayor's Office for Policing and Crime")
 ORGANISATION_SHORT_NAME = os.environ.get("ORGANISATION_SHORT_NAME", "MOPAC")
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "riskregister",
+    "organisation",
     "risks",
     "controls",
     "reports",
@@ -226,14 +229,6 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-
-# Score bands, used everywhere a score is shown: highest threshold first.
-# A score is likelihood x impact (1 to 25).
-RISK_SCORE_BANDS = [
-    (15, "high", "High"),
-    (8, "medium", "Medium"),
-    (1, "low", "Low"),
-]
 
 # Background work (review reminders): Django's tasks framework with a
 # database-backed queue, the same on SQLite and PostgreSQL. `make run` starts

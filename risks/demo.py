@@ -18,6 +18,7 @@ from riskregister import access
 from riskregister.roles import ensure_roles
 from riskregister.tracking import save_tracked
 from risks import services
+from organisation.models import RiskCategory
 from risks.models import Owner, Risk
 from riskregister.tracking import revisions_dated
 
@@ -92,6 +93,26 @@ def _load_register(data, *, user):
                 note=dependency["note"], user=user, reason=REASON,
             )
     return True
+
+
+# Illustrative: the September 2017 paper prints no categories.
+DEMO_CATEGORIES = {
+    "1": "operations", "2a": "governance", "2b": "governance", "3": "project_programme", "4": "financial",
+    "5": "strategy", "6": "operations", "7": "legal", "8": "strategy", "9": "people", "10": "commercial",
+    "11": "reputational", "12": "reputational", "13": "security", "14": "legal",
+}
+CATEGORY_REASON = "Illustrative category for the demo (the September 2017 paper prints none)"
+
+
+def assign_demo_categories(*, user):
+    """Give each open risk of the fixture its illustrative primary category (once)."""
+    categories = {category.key: category for category in RiskCategory.objects.all()}
+    changed = 0
+    for risk in Risk.objects.open().filter(category__isnull=True, ref__in=DEMO_CATEGORIES):
+        services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=CATEGORY_REASON,
+                             category=categories[DEMO_CATEGORIES[risk.ref]])
+        changed += 1
+    return f"Gave {changed} risks an illustrative category." if changed else ""
 
 
 # The documented password of the demo accounts, for development (DEBUG on) only.

@@ -3,7 +3,8 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current
 from panel.queries import items_for_risk
 from risks.models import Review, Risk, RiskDependency, score_summary
 
@@ -50,7 +51,7 @@ def risk_page_data(pk):
     by_lever = [
         {"label": label, "count": sum(1 for c in controls if c.lever == lever),
          "controls": [c for c in controls if c.lever == lever]}
-        for lever, label in [*Lever.choices, ("", "No lever recorded")]
+        for lever, label in [*((lever.key, lever.label) for lever in current().levers), ("", "No lever recorded")]
     ]
     return {
         "risk": risk,

@@ -2,13 +2,13 @@
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current
 from risks.models import Owner, Risk, RiskOwner, Trend
 
 SCORE_CHOICES = [(str(value), str(value)) for value in range(1, 6)]
@@ -22,12 +22,8 @@ def choose(what):
 
 
 def band_ranges():
-    """{band key: (label, lowest score, highest score)} from the RISK_SCORE_BANDS setting."""
-    ranges, upper = {}, 25
-    for threshold, key, label in settings.RISK_SCORE_BANDS:  # highest threshold first
-        ranges[key] = (label, threshold, upper)
-        upper = threshold - 1
-    return ranges
+    """{band key: (label, lowest score, highest score)}, highest band first, as the organisation sets them."""
+    return {band.key: (band.label, band.lowest, band.highest) for band in current().bands}
 
 
 def not_in_the_future(day):
@@ -54,7 +50,7 @@ class RiskFilter(django_filters.FilterSet):
         error_messages=choose("a score band"),
     )
     lever = django_filters.ChoiceFilter(
-        label="Lever used by its controls", choices=Lever.choices, method="filter_lever", empty_label="Any lever",
+        label="Lever used by its controls", choices=(), method="filter_lever", empty_label="Any lever",
         error_messages=choose("a lever"),
     )
     aligned = django_filters.ChoiceFilter(
@@ -91,6 +87,7 @@ class RiskFilter(django_filters.FilterSet):
             data["status"] = Risk.Status.OPEN
         super().__init__(data, *args, **kwargs)
         self.filters["band"].extra["choices"] = [(key, label) for key, (label, _, _) in band_ranges().items()]
+        self.filters["lever"].extra["choices"] = [(lever.key, lever.label) for lever in current().levers]
         self.filters["as_at"].extra["validators"] = [not_in_the_future]
 
     def filter_queryset(self, queryset):

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current as org_settings
 from risks.models import Owner, Review, Risk, RiskOwner, Trend
 
 REASON = "Synthetic register (generate_register)"
@@ -80,6 +81,8 @@ def generate_register(*, risks, seed=2017, user=None, now=None):
               for name in rng.sample(names, min(len(names), max(6, risks // 20)))]
     owners = bulk_create_with_history(owners, Owner, batch_size=500)
 
+    lever_keys = [lever.key for lever in org_settings().levers if lever.active] + [""]
+    categories = [category.pk for category in org_settings().categories if category.active] or [None]
     risk_objs = []
     for number, ref in enumerate(_refs(risks, rng)):
         topic = rng.choice(TOPICS)
@@ -96,6 +99,7 @@ def generate_register(*, risks, seed=2017, user=None, now=None):
             target_likelihood=target[0], target_impact=target[1],
             owner_names=" / ".join(owner.name for owner in chosen),
             next_review=today + timedelta(days=rng.randint(-60, 90)),
+            category_id=rng.choice(categories),
         )
         risk._owners = chosen
         raised = start + timedelta(days=rng.randint(0, 30))
@@ -116,7 +120,7 @@ def generate_register(*, risks, seed=2017, user=None, now=None):
             name = rng.choice(CONTROL_NAMES) if rng.random() < 0.8 else ""
             controls.append(_stamp(Control(
                 risk=risk, kind=kind, name=name, description=f"{name or 'Action'} covering {risk.title.lower()}.",
-                lever=rng.choice(Lever.values + [""]), status=status, due_date=due,
+                lever=rng.choice(lever_keys), status=status, due_date=due,
                 owner=rng.choice(risk._owners), position=position,
             ), risk._history_date, user))
     bulk_create_with_history(ownerships, RiskOwner, batch_size=1000)
@@ -183,6 +187,7 @@ class LongHistory:
     """One risk edited again and again over the two years: the history page's worst case."""
 
     def __init__(self, risk, rng, start, now, user):
+        start = max(start, risk._history_date)  # never before the risk was raised
         step = (now - timedelta(days=1) - start) / LONG_HISTORY_REVISIONS
         self.dates = [start + step * revision for revision in range(1, LONG_HISTORY_REVISIONS + 1)]
         self.risk, self.rng, self.user, self.base, self.done = risk, rng, user, risk.description, 0

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current
 from risks.diff import field_changes
 from risks.models import Owner, Review, Risk, RiskOwner, Trend
 
@@ -37,7 +38,6 @@ CHOICES = {
     "trend": dict(Trend.choices),
     "kind": dict(Control.Kind.choices),
     "separator": dict(Control.Separator.choices),
-    "lever": dict(Lever.choices),
 }
 ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
 
@@ -79,6 +79,8 @@ def as_text(key, value, names):
         return ""
     if key in ("owner_id", "parent_id"):
         return names.get((key, value), f"(#{value})")
+    if key == "lever":
+        return current().lever_label(value) if value else ""
     if key in CHOICES:
         return str(CHOICES[key].get(value, value))
     if hasattr(value, "strftime"):

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from organisation.current import current
 from riskregister.dates import implausible_dates
 from riskregister.history_chain import ChainedHistory
 
@@ -53,11 +54,9 @@ def score_constraint(field, model_name):
 
 
 def band_for(score):
-    """(key, label) of the band a score (1 to 25) falls in; bands are a setting."""
-    for threshold, key, label in settings.RISK_SCORE_BANDS:
-        if score >= threshold:
-            return key, label
-    return settings.RISK_SCORE_BANDS[-1][1:]
+    """(key, label) of the band a score (1 to 25) falls in; the organisation sets the bands."""
+    band = current().band_for(score)
+    return band.key, band.label
 
 
 def score_summary(likelihood, impact):
@@ -199,6 +198,17 @@ class Risk(models.Model):
     partner_ref = models.CharField(
         "partner register reference", max_length=100, blank=True,
         help_text="The matching entry in a partner's register, such as the MPS risk register.",
+    )
+    category = models.ForeignKey(
+        "organisation.RiskCategory", on_delete=models.PROTECT, null=True, blank=True, related_name="risks",
+        verbose_name="primary category", help_text="Decides the risk appetite the risk is measured against.",
+    )
+    secondary_categories = models.ManyToManyField(
+        "organisation.RiskCategory", blank=True, related_name="secondary_risks", verbose_name="other categories",
+    )
+    secondary_category_names = models.CharField(
+        max_length=500, blank=True, editable=False,
+        help_text="The other categories, kept with each revision so their changes show in the history.",
     )
     owners = models.ManyToManyField(Owner, through="RiskOwner", related_name="risks")
     owner_names = models.CharField(
@@ -447,3 +457,43 @@ class Review(models.Model):
     @property
     def trend_glyph(self):
         return TREND_GLYPHS[self.trend]
+
+
+class AppetiteAcceptance(models.Model):
+    """A named person's explicit acceptance of a risk outside appetite, with a reason, until a date.
+    Past that date the risk is outside appetite without a plan again."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="appetite_acceptances")
+    accepted_by = models.CharField("accepted by", max_length=200, help_text="The person who accepts the risk, by name and role.")
+    reason = models.TextField(max_length=2000, help_text="Why the risk is accepted above the tolerance.")
+    accepted_on = models.DateField("accepted on", default=timezone.localdate)
+    expires_on = models.DateField("expires on", help_text="The acceptance lapses after this day. For example, 2018-03-31.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(bases=[ChainedHistory])
+
+    class Meta:
+        ordering = ["-expires_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(accepted_by=""), name="appetiteacceptance_accepted_by_not_empty",
+                                   violation_error_message="Enter who accepts the risk."),
+            models.CheckConstraint(condition=~Q(reason=""), name="appetiteacceptance_reason_not_empty",
+                                   violation_error_message="Enter why the risk is accepted."),
+            models.CheckConstraint(condition=Q(expires_on__gte=F("accepted_on")),
+                                   name="appetiteacceptance_expires_after_accepted",
+                                   violation_error_message="The acceptance cannot expire before it was given."),
+        ]
+
+    def __str__(self):
+        return f"Risk {self.risk.ref} accepted by {self.accepted_by} until {self.expires_on:%d %b %Y}"
+
+    def clean(self):
+        super().clean()
+        errors = implausible_dates(self, ("accepted_on", "expires_on"))
+        if errors:
+            raise ValidationError(errors)
+
+    def in_force_on(self, day):
+        return self.accepted_on <= day <= self.expires_on

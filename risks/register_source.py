@@ -74,7 +74,7 @@ class ControlRecord:
     text: str  # as the paper prints it (Control.text)
     status: str  # a Control.Status value
     owner: str = ""  # the owner's name
-    lever: str = ""  # a controls.models.Lever value, or ""
+    lever: str = ""  # an organisation.models.Lever key, or ""
     due_date: date | None = None
 
 

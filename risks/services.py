@@ -19,7 +19,7 @@ from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 RISK_EDITABLE_FIELDS = (
     "ref", "title", "description", "summary_heading", "summary_statement", "parent",
     "partner_ref", "inherent_likelihood", "inherent_impact", "target_likelihood",
-    "target_impact", "opened_on", "next_review", "review_interval_months",
+    "target_impact", "opened_on", "next_review", "review_interval_months", "category",
 )
 
 
@@ -53,13 +53,25 @@ def _set_owners(risk, owners, *, user, reason):
     return changed
 
 
+def _set_secondary_categories(risk, categories):
+    """Make the risk's other categories exactly `categories` (not its primary one).
+    The risk's revision that follows carries their names, so the change has history."""
+    categories = sorted({category for category in categories if category.pk != risk.category_id},
+                        key=lambda category: (category.position, category.pk))
+    risk.secondary_categories.set(categories)
+    risk.secondary_category_names = " / ".join(category.label for category in categories)
+
+
 @transaction.atomic
-def create_risk(*, user, reason, owners=(), **fields):
+def create_risk(*, user, reason, owners=(), secondary_categories=(), **fields):
     risk = Risk(**fields)
     risk.owner_names = owner_label(owners)
     save_tracked(risk, user=user, reason=reason)
     if owners:
         _set_owners(risk, owners, user=user, reason=reason)
+    if secondary_categories:
+        _set_secondary_categories(risk, secondary_categories)
+        save_tracked(risk, user=user, reason=reason)
     return risk
 
 
@@ -68,7 +80,7 @@ def lock_risk(risk_id, expected_version):
 
 
 @transaction.atomic
-def update_risk(*, risk_id, expected_version, user, reason, owners=None, **changes):
+def update_risk(*, risk_id, expected_version, user, reason, owners=None, secondary_categories=None, **changes):
     """Change a risk's fields (and owners, if given) as one revision.
 
     `expected_version` is the version the user's form was built from: if anyone
@@ -82,6 +94,8 @@ def update_risk(*, risk_id, expected_version, user, reason, owners=None, **chang
         setattr(risk, field, value)
     if owners is not None:
         _set_owners(risk, owners, user=user, reason=reason)
+    if secondary_categories is not None:
+        _set_secondary_categories(risk, secondary_categories)
     risk.version += 1
     save_tracked(risk, user=user, reason=reason)
     return risk

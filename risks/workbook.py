@@ -20,7 +20,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from controls.models import Control, Lever
+from controls.models import Control
+from organisation.current import current
 from risks.exports import neutralise
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 
@@ -38,6 +39,12 @@ class Column:
     choices: tuple = ()  # (value, label) pairs for kind "choice"
     width: int = 14
     help: str = ""
+    # For choices the organisation sets (levers, categories): a function giving the pairs when used.
+    choices_now: Callable = None
+
+    @property
+    def allowed(self):
+        return tuple(self.choices_now()) if self.choices_now else self.choices
 
 
 def _date(value):
@@ -104,7 +111,7 @@ CONTROL_COLUMNS = (
     Column("Text", lambda control: control.description, field="description", required=True, width=60,
            help="What the control does."),
     Column("Lever", lambda control: control.get_lever_display() if control.lever else "", field="lever",
-           kind="choice", choices=tuple(Lever.choices), width=20),
+           kind="choice", choices_now=lambda: current().lever_choices(), width=20),
     Column("Owner", lambda control: control.owner.name if control.owner else "", field="owner", kind="owner", width=24,
            help="One owner's name, or empty."),
     Column("Due date", lambda control: _date(control.due_date), field="due_date", kind="date", width=13),
@@ -262,7 +269,7 @@ def _validation(column):
     if column.kind == "score":
         validation = DataValidation(type="list", formula1=f'"{SCORES}"', allow_blank=False)
     elif column.kind == "choice":
-        labels = ",".join(label for _, label in column.choices)
+        labels = ",".join(label for _, label in column.allowed)
         validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
     else:
         return None
@@ -283,7 +290,7 @@ def _instructions(sheet, owners):
             else:
                 allowed = column.help
                 if column.kind == "choice":
-                    allowed = (allowed + " " if allowed else "") + "One of: " + ", ".join(label for _, label in column.choices) + "."
+                    allowed = (allowed + " " if allowed else "") + "One of: " + ", ".join(label for _, label in column.allowed) + "."
                 if not column.field and name != "Reviews" and column.heading != "ID":
                     allowed = allowed or "Read-only."
                 required = "Yes" if column.required else ""

@@ -180,7 +180,7 @@ def _convert(column, raw, lookups):
     if column.kind == "integer":
         return as_integer(raw)
     if column.kind == "choice":
-        return as_choice(raw, column.choices)
+        return as_choice(raw, column.allowed)
     if column.kind == "owner":
         text = as_text(raw)
         return lookups.owner(text) if text else None

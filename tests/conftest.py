@@ -12,13 +12,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from organisation.current import forget
 from riskregister.roles import ensure_roles
 from riskregister.demo import DEMO_PASSWORD, load_demo_data
 from tests.factories import september_paper
 
 ROLE_USERS = ("smt", "author", "panel", "admin")
 # Tables an "empty" database keeps: what the migrations themselves fill.
-KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions"}
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions",
+               # The settings the register starts with (organisation.migrations.0002_starting_settings).
+               *(f"organisation_{name}" for name in ("organisation", "scoreband", "lever", "riskcategory",
+                                                       "appetitelevel")),
+               *(f"organisation_historical{name}" for name in ("organisation", "scoreband", "lever", "riskcategory",
+                                                                 "appetitelevel"))}
 _FLUSHED = pytest.StashKey[bool]()
 
 
@@ -61,6 +67,14 @@ def _blocker_key():
     from pytest_django.plugin import blocking_manager_key
 
     return blocking_manager_key
+
+
+@pytest.fixture(autouse=True)
+def fresh_organisation_settings():
+    """Each test reads the settings afresh: one that changed them was rolled back."""
+    forget()
+    yield
+    forget()
 
 
 @pytest.fixture

@@ -92,7 +92,7 @@ def test_edit_wrong_method_is_405(client_for):
     ("risk-title", "x" * 201, "at most 200 characters"),
     ("owners-0-owner", "999999", "Choose an owner from the list"),
     ("controls-0-owner", "999999", "Choose an owner from the list"),
-    ("controls-0-lever", "bribery", "Select a valid choice"),
+    ("controls-0-lever", "bribery", "Choose a lever from the list."),
     ("controls-0-description", "", "Enter the description."),
     ("change-reason", "", "Enter the reason for the change."),
     ("change-reason", "r" * (REASON_MAX_LENGTH + 1), f"at most {REASON_MAX_LENGTH} characters"),

@@ -5,8 +5,13 @@ import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
+
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+
+from organisation.current import forget
+from organisation.models import Organisation
+from organisation.services import save_setting
 
 from reports import rendering, services
 from reports.markup import NarrativeError, check_plain_text, link_references, parse, parse_lines, show_references
@@ -122,8 +127,10 @@ def test_appendix_2_in_the_chosen_order_with_controls(paper):
     assert positions[3]["potential"] == ["Business case to Mayor's Office r.e: additional financial support from GLA for implementation"]
 
 
-def test_organisation_comes_from_settings(paper, settings):
-    settings.ORGANISATION_NAME, settings.ORGANISATION_SHORT_NAME = "Example Authority", "EXA"
+def test_organisation_comes_from_its_settings(paper, admin_user):
+    organisation = Organisation.objects.get()
+    organisation.name, organisation.short_name = "Example Authority", "EXA"
+    save_setting(organisation, user=admin_user, reason="Renamed")
     data = rendering.gather(paper, restricted=False)
     html = rendering.render_html(data)
     assert "Appendix 1: EXA corporate risk overview" in html and "Example Authority" in html
@@ -312,6 +319,7 @@ def test_gather_queries_do_not_grow_with_the_register(paper, demo, django_assert
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    forget()  # as at the start of a request: the organisation's settings are read afresh
     with CaptureQueriesContext(connection) as before:
         rendering.gather(paper, restricted=True)
     for number in range(20, 40):  # raised before the meeting, half of them closed since
@@ -320,6 +328,7 @@ def test_gather_queries_do_not_grow_with_the_register(paper, demo, django_assert
         if number % 2:
             close(risk, demo["smt"])
     make_risk("40", user=demo["admin"])  # raised after the meeting
+    forget()
     with django_assert_num_queries(len(before.captured_queries)):
         data = rendering.gather(paper, restricted=True)
     assert len(data["appendix_1"]) == len(data["appendix_4"]) == 35

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from controls.models import Control, Lever
+from controls.models import Control
 from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Owner, Risk, band_for
@@ -82,7 +82,7 @@ def test_filter_by_band(client_for, band):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lever", Lever.values)
+@pytest.mark.parametrize("lever", ["oversight", "convening", "direct_delivery"])
 def test_filter_by_lever_used_by_controls(client_for, lever):
     response = client_for("smt").get(REGISTER, {"lever": lever})
     expected = expected_refs(Risk.objects.open().filter(pk__in=Control.objects.filter(lever=lever).values("risk")))
@@ -215,7 +215,7 @@ def grow_register(user, count):
     owner = Owner.objects.get(name="Paul Wylie")
     for number in range(100, 100 + count):
         risk = make_risk(str(number), user=user, owners=[owner])
-        for position, lever in enumerate(Lever.values):
+        for position, lever in enumerate(["oversight", "convening", "direct_delivery"]):
             save_tracked(Control(risk=risk, description=f"Control {position}", lever=lever, position=position),
                                   user=user, reason="Test control")
 

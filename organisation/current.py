@@ -1,0 +1,183 @@
+"""The organisation's settings as code reads them: one immutable snapshot, loaded at
+most once per request or task (each part on first use), and as at a past day from
+the settings' history (for a draft rebuilt as at its cut-off).
+
+Nothing is kept between requests, so several servers see a change at once; the
+services forget the snapshot after a change so the same request sees it too.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from asgiref.local import Local
+from django.conf import settings as django_settings
+from django.core.signals import request_started
+from django.tasks.signals import task_started
+from django.utils import timezone
+
+# When no bands are stored (an empty database before migrations' defaults): the register's
+# original bands, so a score always has one.
+DEFAULT_BANDS = (
+    ("high", "High", 15, 25, "#b3261e", "solid"),
+    ("medium", "Medium", 8, 14, "#8a5a00", "dashed"),
+    ("low", "Low", 1, 7, "#00703c", "dotted"),
+)
+
+
+@dataclass(frozen=True)
+class Band:
+    key: str
+    label: str
+    lowest: int
+    highest: int
+    colour: str
+    pattern: str
+
+    def contains(self, score):
+        return self.lowest <= score <= self.highest
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A lever, a category or a step of the appetite scale."""
+
+    pk: int
+    key: str
+    label: str
+    description: str
+    position: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class Appetite:
+    category_pk: int
+    level_key: str
+    level_label: str
+    statement: str
+    tolerance: int
+    approved_by: str
+    approved_on: datetime.date
+
+    def accepts(self, score):
+        return score <= self.tolerance
+
+
+def entry(row):
+    return Entry(row.pk, row.key, row.label, row.description, row.position, row.active)
+
+
+class OrgSettings:
+    """The settings at one moment. `rows(model)` gives that moment's rows of a settings model."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    @cached_property
+    def _organisation(self):
+        return next(iter(self._rows("Organisation")), None)
+
+    @property
+    def name(self):
+        return self._organisation.name if self._organisation else django_settings.ORGANISATION_NAME
+
+    @property
+    def short_name(self):
+        return self._organisation.short_name if self._organisation else django_settings.ORGANISATION_SHORT_NAME
+
+    @cached_property
+    def bands(self):
+        """The score bands, highest first."""
+        stored = [Band(b.key, b.label, b.lowest, b.highest, b.colour, b.pattern) for b in self._rows("ScoreBand")]
+        return tuple(sorted(stored or [Band(*band) for band in DEFAULT_BANDS], key=lambda band: -band.lowest))
+
+    def band_for(self, score):
+        for band in self.bands:
+            if band.contains(score):
+                return band
+        return self.bands[-1]  # only for a score outside 1 to 25, which constraints refuse
+
+    @cached_property
+    def levers(self):
+        return tuple(sorted(map(entry, self._rows("Lever")), key=lambda e: (e.position, e.pk)))
+
+    @cached_property
+    def categories(self):
+        return tuple(sorted(map(entry, self._rows("RiskCategory")), key=lambda e: (e.position, e.pk)))
+
+    @cached_property
+    def scale(self):
+        return tuple(sorted(map(entry, self._rows("AppetiteLevel")), key=lambda e: (e.position, e.pk)))
+
+    @cached_property
+    def appetites(self):
+        """{category pk: Appetite} for the categories that have one."""
+        levels = {level.pk: level for level in self.scale}
+        result = {}
+        for row in self._rows("CategoryAppetite"):
+            level = levels.get(row.level_id)
+            result[row.category_id] = Appetite(
+                row.category_id, level.key if level else "", level.label if level else "",
+                row.statement, row.tolerance, row.approved_by, row.approved_on,
+            )
+        return result
+
+    def lever_choices(self, *, keep=""):
+        """(key, label) of the active levers, and of `keep` (a retired lever a control still uses)."""
+        return [(lever.key, lever.label) for lever in self.levers if lever.active or lever.key == keep]
+
+    def lever_label(self, key):
+        return next((lever.label for lever in self.levers if lever.key == key), key)
+
+    def category(self, pk):
+        return next((category for category in self.categories if category.pk == pk), None)
+
+    def appetite_for(self, category_pk):
+        return self.appetites.get(category_pk)
+
+
+def current_rows(model_name):
+    from django.apps import apps
+
+    model = apps.get_model("organisation", model_name)
+    return list(model.objects.all())
+
+
+def rows_as_at(moment):
+    def rows(model_name):
+        from django.apps import apps
+
+        model = apps.get_model("organisation", model_name)
+        # Where the history does not reach back that far, the settings as they are now.
+        return list(model.history.as_of(moment)) or current_rows(model_name)
+    return rows
+
+
+_local = Local()
+
+
+def current():
+    """The settings now, loaded once per request or task."""
+    snapshot = getattr(_local, "snapshot", None)
+    if snapshot is None:
+        snapshot = _local.snapshot = OrgSettings(current_rows)
+    return snapshot
+
+
+def as_at(day):
+    """The settings as they stood at the end of `day`, where their history reaches back; today's otherwise."""
+    if day is None or day >= timezone.localdate():
+        return current()
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    return OrgSettings(rows_as_at(end_of_day))
+
+
+def forget(**kwargs):
+    """Drop the loaded snapshot: a new request or task, or the settings just changed."""
+    _local.snapshot = None
+
+
+def connect_signals():
+    request_started.connect(forget, dispatch_uid="organisation.forget.request")
+    task_started.connect(forget, dispatch_uid="organisation.forget.task")
