@@ -11,6 +11,8 @@ from pathlib import Path
 import gevent
 from locust import HttpUser, between, events, task
 
+from html_forms import csrf_token, form_fields  # bench/ is on the path: locust imports this file from there
+
 PASSWORD = "register-demo-2017"
 FILTERS = ("?band=high", "?trend=increasing", "?q=funding", "?lever=oversight", "?band=medium&trend=no_change")
 
@@ -53,26 +55,6 @@ def start_figures(environment):
     # loadtest.py reads when the figures started, to say how long they cover.
     if os.environ.get("LOADTEST_FIGURES_FROM"):
         Path(os.environ["LOADTEST_FIGURES_FROM"]).write_text(str(time.time()))
-
-
-def csrf_token(html):
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return match.group(1) if match else ""
-
-
-def form_fields(html):
-    """What the browser would send from the page's edit form (inputs, selects, textareas)."""
-    data = {}
-    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
-        data[name] = value
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        selected = re.search(r'<option value="([^"]*)"[^>]*selected', body)
-        data[name] = selected.group(1) if selected else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        data[name] = body.removeprefix("\n").replace("&amp;", "&").replace("&quot;", '"').replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")
-    for name in re.findall(r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"(?![^>]*checked)', html):
-        data.pop(name, None)
-    return data
 
 
 class SignedIn(HttpUser):
