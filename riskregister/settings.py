@@ -114,6 +114,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with inputs, textareas and selects printed in Python: the
+# same HTML, without a template per option (riskregister/form_renderer.py).
+FORM_RENDERER = "riskregister.form_renderer.FormRenderer"
+
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
