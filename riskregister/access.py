@@ -4,6 +4,7 @@ Roles are Django groups (created by a data migration); what a role may do is
 expressed as model permissions, so the admin, the views and the tests agree.
 """
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
 SMT_EDITOR = "SMT editor"
@@ -32,14 +33,35 @@ CAPABILITIES = {
 }
 
 
+def load_permissions(user):
+    """Read the user's permissions in one query, where Django's ModelBackend would
+    read them in two (the user's own, then their groups'): every page asks.
+
+    They go where ModelBackend keeps them for the rest of the request (on the user
+    object, which lives for one request), so `user.has_perm` reads no more.
+    Superusers need none (has_perm answers yes before asking), inactive users have
+    none, and a user whose permissions were already read keeps them.
+    """
+    if not user.is_authenticated or not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
+        return
+    names = ("content_type__app_label", "codename")
+    own = Permission.objects.filter(user=user).order_by().values_list(*names)
+    from_groups = Permission.objects.filter(group__user=user).order_by().values_list(*names)
+    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in own.union(from_groups).order_by()}
+
+
 def capabilities(user):
     if not user.is_authenticated:
         return {name: False for name in CAPABILITIES}
+    load_permissions(user)
     return {name: user.has_perm(perm) for name, perm in CAPABILITIES.items()}
 
 
 def can(user, capability):
-    return user.is_authenticated and user.has_perm(CAPABILITIES[capability])
+    if not user.is_authenticated:
+        return False
+    load_permissions(user)
+    return user.has_perm(CAPABILITIES[capability])
 
 
 def require(user, capability):

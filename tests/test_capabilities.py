@@ -22,3 +22,37 @@ def test_anonymous_visitors_have_no_capability(client):
 
     assert not any(access.capabilities(AnonymousUser()).values())
     assert not access.can(AnonymousUser(), "read_drafts")
+
+
+def fresh(user):
+    """The user as a new request reads them: no permissions cached yet."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def djangos_own_answers(user):
+    return {name: fresh(user).has_perm(perm) for name, perm in access.CAPABILITIES.items()}
+
+
+@pytest.mark.parametrize("username", ["smt", "author", "panel", "admin"])
+def test_capabilities_read_in_one_query_agree_with_djangos_own_permission_checks(
+        users, username, django_assert_max_num_queries):
+    user = fresh(users[username])
+    with django_assert_max_num_queries(1):
+        found = access.capabilities(user)
+        assert all(access.can(user, name) is found[name] for name in access.CAPABILITIES)
+    assert found == djangos_own_answers(users[username])
+    assert any(found.values())
+
+
+def test_a_permission_given_to_the_user_directly_counts_and_an_inactive_user_has_none(users):
+    from django.contrib.auth.models import Permission
+
+    panel = users["panel"]
+    assert not access.can(fresh(panel), "read_drafts")
+    panel.user_permissions.add(Permission.objects.get(codename="view_paper", content_type__app_label="reports"))
+    assert access.can(fresh(panel), "read_drafts")
+    assert access.capabilities(fresh(panel)) == djangos_own_answers(panel)
+    panel.is_active = False
+    panel.save(update_fields=["is_active"])
+    assert not any(access.capabilities(fresh(panel)).values())
+    assert access.capabilities(fresh(panel)) == djangos_own_answers(panel)
