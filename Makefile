@@ -26,10 +26,12 @@ run: install
 	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Production set-up on one machine: gunicorn (workers from the core count, each
-# with a few threads so a request waiting on PostgreSQL or on a sign-in's
-# password hashing does not hold up the next; kept-alive connections stay open
-# longer than a reader's pause, so a reused one is not closed just as it is sent),
+# Production set-up on one machine: gunicorn (2 x cores + 1 worker processes, each
+# with 2 threads so a request waiting on PostgreSQL or on a sign-in's password
+# hashing does not hold up the next; more threads per process would queue
+# requests for the one interpreter lock instead of spreading them over the cores;
+# kept-alive connections stay open longer than a reader's pause, so a reused one
+# is not closed just as it is sent),
 # DEBUG off, static files through WhiteNoise. Behind a TLS proxy set
 # BEHIND_PROXY=1 SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 (README, Deployment).
 PORT ?= 8000
@@ -44,7 +46,7 @@ serve: install
 	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
 	  $(BIN)/gunicorn riskregister.wsgi:application --bind 127.0.0.1:$(PORT) \
-	  --workers $$(( $$(nproc) * 2 + 1 )) --worker-class gthread --threads $${THREADS:-4} --keep-alive 30 \
+	  --workers $$(( $$(nproc) * 2 + 1 )) --worker-class gthread --threads $${THREADS:-2} --keep-alive 30 \
 	  --access-logfile - --graceful-timeout 20
 
 test: install

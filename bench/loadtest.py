@@ -9,7 +9,7 @@ arrivals' sign-ins, each a deliberately slow password hash, queue for the CPU
 for a while after the last user arrives). Prints p50/p95/p99 and errors per
 page against the goal. Everything it starts, it stops.
 
-    python bench/loadtest.py [--users 100] [--spawn-rate 2] [--settle 20] [--seconds 60] [--workers 4] [--threads 4]
+    python bench/loadtest.py [--users 100] [--spawn-rate 2] [--settle 20] [--seconds 60] [--workers 2 x cores + 1] [--threads 2]
 """
 
 import argparse
@@ -116,10 +116,11 @@ def main():
     parser.add_argument("--spawn-rate", type=int, default=2)
     parser.add_argument("--settle", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
-    # gthread, as `make serve`: a request waiting on PostgreSQL or on a password hash
-    # (which releases the GIL) does not hold up the worker's other requests.
-    parser.add_argument("--threads", type=int, default=4)
+    # As `make serve`: 2 x cores + 1 gthread workers of 2 threads each; a request waiting
+    # on PostgreSQL or on a password hash (which releases the GIL) does not hold up the
+    # worker's other request.
+    parser.add_argument("--workers", type=int, default=2 * os.cpu_count() + 1)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     args.load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     with scratch_postgres_database() as database_url, tempfile.TemporaryDirectory(prefix="rr-load-") as folder:

@@ -13,6 +13,10 @@ from rounds.status import my_updates
 
 RECENT_CHANGES = 15
 HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+CHANGE_COLUMNS = (
+    "history_id", "history_date", "history_type", "history_change_reason", "history_user",
+    "history_user__username", "history_user__first_name", "history_user__last_name",
+)
 
 # Landing links: (capability, URL name, link text, what it is for). A link shows when
 # the user has the capability.
@@ -77,9 +81,12 @@ def recent_changes(user, limit=RECENT_CHANGES):
         (Control, "Control", lambda record: (record.risk_id, f"{record.risk.ref} {record.risk.title}" if record.risk else "")),
         (Review, "Review", lambda record: (record.risk_id, f"{record.risk.ref} {record.risk.title}" if record.risk else "")),
     ):
+        # Only the columns shown: a revision holds every field of the tracked row.
         records = model.history.exclude(history_user=user).select_related("history_user")
-        if model is not Risk:
-            records = records.select_related("risk")
+        if model is Risk:
+            records = records.only(*CHANGE_COLUMNS, "id", "ref", "title")
+        else:
+            records = records.select_related("risk").only(*CHANGE_COLUMNS, "risk", "risk__ref", "risk__title")
         for record in records.order_by("-history_date", "-history_id")[:limit]:
             risk_id, risk_label = label(record)
             changes.append(Change(
