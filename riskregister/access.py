@@ -47,7 +47,8 @@ def load_permissions(user):
     names = ("content_type__app_label", "codename")
     own = Permission.objects.filter(user=user).order_by().values_list(*names)
     from_groups = Permission.objects.filter(group__user=user).order_by().values_list(*names)
-    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in own.union(from_groups).order_by()}
+    rows = own.union(from_groups, all=True).order_by()
+    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
 def capabilities(user):
