@@ -1,16 +1,17 @@
 """CPU per request of each page of the load test's mix, in-process, on PostgreSQL.
 
 Wall-clock load figures say little on a busy machine; the CPU a request costs
-does not depend on who else uses the cores. This issues each page of
+depends much less on who else uses the cores. This issues each page of
 bench/locustfile.py's mix through Django's test client (production settings:
 DEBUG off, WhiteNoise's hashed static names) against a PostgreSQL database
 with the demo register, as `make loadtest` sets it up, and prints per page the
-queries of one request, the median CPU milliseconds of the Python process and
-of the PostgreSQL backend serving it (read from /proc: the server is on this
-machine), and the median wall time. `--profile PAGE` prints a cProfile of
+queries of one request, the median CPU milliseconds of the Python process, the
+mean CPU of the PostgreSQL backend serving it (read from /proc: the server is
+on this machine), and the median wall time. `--profile PAGE` prints a cProfile of
 that page over the requests.
 
-    python bench/profile_pages.py [--requests 30] [--database-url URL] [--profile "register"] [--sort tottime]
+    python bench/profile_pages.py [--requests 30] [--database-url URL] [--page "risk page"]...
+                                  [--profile "register"] [--sort tottime] [--queries]
 
 Without --database-url it builds a scratch database (migrate and load_demo)
 and drops it afterwards; with one, that database must already hold the demo
@@ -21,7 +22,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import statistics
 import sys
 import tempfile
