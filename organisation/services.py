@@ -113,7 +113,8 @@ def band_set_errors(bands):
             errors.append(message)
     if errors:
         return errors
-    covering = {score: [band.label for band in bands if band.lowest <= score <= band.highest] for score in SCORE_RANGE}
+    ascending = sorted(bands, key=lambda band: band.lowest)
+    covering = {score: [band.label for band in ascending if band.lowest <= score <= band.highest] for score in SCORE_RANGE}
     for first, last in runs([score for score in SCORE_RANGE if not covering[score]]):
         errors.append(f"No band covers {scores_text(first, last)}: every score from 1 to 25 needs a band.")
     overlaps = [score for score in SCORE_RANGE if len(covering[score]) > 1]
