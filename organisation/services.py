@@ -139,8 +139,8 @@ def save_bands(*, bands, expected_versions, user, reason):
     stored = {band.pk: band for band in ScoreBand.objects.select_for_update().order_by("pk")}
     if band_versions(stored.values()) != expected_versions:
         raise ConflictError(list(stored.values()))
-    unknown = [band for band in bands if band.pk is not None and band.pk not in stored]
-    if unknown:
+    posted = [band.pk for band in bands if band.pk is not None]
+    if set(posted) - set(stored) or len(posted) != len(set(posted)):
         raise ConflictError(list(stored.values()))
     errors = band_set_errors(bands)
     if errors:

@@ -91,7 +91,8 @@ def bands(request):
     formset = BandFormSet(data, initial=band_initial(stored), prefix="bands")
     change_form = BandsChangeForm(data, initial={"versions": services.band_versions(stored)})
     conflict = None
-    if data is not None and formset.is_valid() and change_form.is_valid():
+    # Both checked, so every problem on the page is reported at once.
+    if data is not None and all([formset.is_valid(), change_form.is_valid()]):
         try:
             services.save_bands(bands=formset.changes(), expected_versions=change_form.cleaned_data["versions"],
                                 user=request.user, reason=change_form.cleaned_data["reason"])

@@ -257,6 +257,13 @@ def test_saving_without_a_reason_is_refused(client_for):
     assert ScoreBand.objects.get(key="medium").highest == 14
 
 
+def test_every_problem_on_the_bands_page_is_reported_at_once(client_for):
+    response = post_bands(client_for("author"), bands_post({"medium": {"colour": "#ffcc00"}}, reason=""))
+    text = response.content.decode()
+    assert "Give a reason for the change." in text and "contrasts only 1.5:1 with white" in text
+    assert ScoreBand.objects.get(key="medium").highest == 14
+
+
 # The bands' stylesheet -----------------------------------------------------------------
 
 def test_the_stylesheet_follows_the_bands_and_is_cached_by_its_address(client_for):
