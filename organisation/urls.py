@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisation import views
+from organisation import entry_views, views
 
 app_name = "organisation"
 urlpatterns = [
@@ -11,8 +11,8 @@ urlpatterns = [
     path("appetite/", views.appetites, name="appetites"),
     path("appetite/<int:category>/", views.appetite_edit, name="appetite_edit"),
     path("history/", views.history, name="history"),
-    path("<slug:kind>/", views.entries, name="entries"),
-    path("<slug:kind>/new/", views.entry_create, name="entry_create"),
-    path("<slug:kind>/<int:pk>/", views.entry_edit, name="entry_edit"),
-    path("<slug:kind>/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
+    path("<slug:kind>/", entry_views.entries, name="entries"),
+    path("<slug:kind>/new/", entry_views.entry_create, name="entry_create"),
+    path("<slug:kind>/<int:pk>/", entry_views.entry_edit, name="entry_edit"),
+    path("<slug:kind>/<int:pk>/delete/", entry_views.entry_delete, name="entry_delete"),
 ]

@@ -1,54 +1,28 @@
 """The risk manager's settings pages (/settings/): the organisation's name, the score bands,
-the levers, the categories, the appetite scale, the appetite per category, and their history.
-Everything here needs the manage_settings capability, except the bands' stylesheet, which
+the appetite per category, and the settings' history (levers, categories and the appetite
+scale: organisation.entry_views). Everything here needs the manage_settings capability, except the bands' stylesheet, which
 every signed-in page links to."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from organisation import services
 from organisation.current import current
-from organisation.forms import (AppetiteForm, BandFormSet, BandsChangeForm, DeleteEntryForm, EntryForm,
-                                OrganisationForm)
+from organisation.entry_views import KINDS
+from organisation.forms import AppetiteForm, BandFormSet, BandsChangeForm, OrganisationForm
 from organisation.history import revisions
 from organisation.models import CategoryAppetite, Organisation, RiskCategory, ScoreBand
 from organisation.stylesheet import bands_stylesheet_response
+from organisation.view_helpers import GET_AND_POST, add_errors, on_current_version
 from riskregister import access
 from riskregister.tracking import ConflictError
 
-CONFLICT = "Someone else changed this since you opened it: check what it says now before saving again."
 BANDS_CONFLICT = ("Someone else changed the score bands since you opened this page, so nothing was saved. "
                   "The bands as they are now are listed below; check them before saving again.")
 HISTORY_PAGE_SIZE = 50
-# (heading, singular noun, what the list is for)
-KINDS = {
-    "levers": ("Levers", "lever", "The ways the organisation acts on a risk; each control records the lever it uses."),
-    "categories": ("Risk categories", "category", "Each risk has one primary category and may have others; "
-                   "the appetite is set per category."),
-    "scale": ("Appetite scale", "appetite level", "The steps of the appetite scale, least willing first."),
-}
-GET_AND_POST = ["GET", "HEAD", "POST"]
-
-
-def add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def on_current_version(form, version):
-    """The user's form again, their values kept, on the current version, saying someone saved meanwhile."""
-    form = type(form)(form.data.copy(), **getattr(form, "extra_kwargs", {}))
-    form.data["version"] = version
-    form.is_valid()
-    form.add_error(None, CONFLICT)
-    return form
 
 
 @require_safe
@@ -116,98 +90,6 @@ def bands(request):
 def bands_css(request):
     """The score bands' colours and patterns as a stylesheet (the CSP allows no inline styles)."""
     return bands_stylesheet_response(request, current().bands)
-
-
-def kind_or_404(kind):
-    if kind not in KINDS:
-        raise Http404
-    return services.NAMED_SETTINGS[kind]
-
-
-@require_safe
-def entries(request, kind):
-    access.require(request.user, "manage_settings")
-    model = kind_or_404(kind)
-    heading, noun, purpose = KINDS[kind]
-    return render(request, "organisation/entries.html", {
-        "kind": kind, "heading": heading, "noun": noun, "purpose": purpose, "entries": list(model.objects.all()),
-    })
-
-
-@require_http_methods(GET_AND_POST)
-def entry_create(request, kind):
-    access.require(request.user, "manage_settings")
-    model = kind_or_404(kind)
-    heading, noun, _ = KINDS[kind]
-    next_position = (model.objects.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    form = EntryForm(request.POST or None, initial={"position": next_position, "active": True})
-    del form.fields["active"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.create_entry(model, label=form.cleaned_data["label"],
-                                          description=form.cleaned_data["description"],
-                                          position=form.cleaned_data["position"],
-                                          user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{entry.label} was added (key {entry.key}).")
-            return redirect("organisation:entries", kind=kind)
-    return render(request, "organisation/entry_form.html", {
-        "form": form, "kind": kind, "heading": heading, "noun": noun, "entry": None,
-    })
-
-
-@require_http_methods(GET_AND_POST)
-def entry_edit(request, kind, pk):
-    access.require(request.user, "manage_settings")
-    model = kind_or_404(kind)
-    heading, noun, _ = KINDS[kind]
-    entry = get_object_or_404(model, pk=pk)
-    form = EntryForm(request.POST or None, initial={
-        "label": entry.label, "description": entry.description, "position": entry.position,
-        "active": entry.active, "version": entry.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_entry(entry, label=form.cleaned_data["label"], description=form.cleaned_data["description"],
-                                  position=form.cleaned_data["position"], active=form.cleaned_data["active"],
-                                  user=request.user, reason=form.cleaned_data["reason"],
-                                  expected_version=form.cleaned_data["version"])
-        except ConflictError as conflict:
-            form, entry = on_current_version(form, conflict.current.version), conflict.current
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{entry.label} was saved.")
-            return redirect("organisation:entries", kind=kind)
-    return render(request, "organisation/entry_form.html", {
-        "form": form, "kind": kind, "heading": heading, "noun": noun, "entry": entry,
-    })
-
-
-@require_http_methods(GET_AND_POST)
-def entry_delete(request, kind, pk):
-    access.require(request.user, "manage_settings")
-    model = kind_or_404(kind)
-    heading, noun, _ = KINDS[kind]
-    entry = get_object_or_404(model, pk=pk)
-    used_by = services.uses(entry)
-    form = DeleteEntryForm(request.POST or None, initial={"version": entry.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.delete_entry(entry, user=request.user, reason=form.cleaned_data["reason"],
-                                  expected_version=form.cleaned_data["version"])
-        except ConflictError as conflict:
-            form, entry = on_current_version(form, conflict.current.version), conflict.current
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{entry.label} was deleted.")
-            return redirect("organisation:entries", kind=kind)
-    return render(request, "organisation/entry_delete.html", {
-        "form": form, "kind": kind, "heading": heading, "noun": noun, "entry": entry,
-        "in_use": services.in_use_message(entry, used_by) if used_by else "",
-    })
 
 
 @require_safe
