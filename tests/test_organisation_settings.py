@@ -521,3 +521,27 @@ def test_pages_run_a_fixed_number_of_queries(client_for, django_assert_max_num_q
     client = client_for("author")
     with django_assert_max_num_queries(12):
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+# Hostile or odd input: a message, never a 500 ------------------------------------------
+
+def test_a_broken_bands_form_is_a_message_not_an_error(client_for):
+    client = client_for("author")
+    response = client.post(reverse("organisation:bands"), {"reason": REASON, "versions": "garbage"})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    data = bands_post({"medium": {"label": "Mid\x00dle"}})
+    assert "Remove the null character" in post_bands(client, data).content.decode()
+
+
+def test_a_band_id_that_does_not_exist_is_a_conflict(client_for):
+    data = bands_post()
+    data["bands-1-id"] = 999999
+    response = post_bands(client_for("author"), data)
+    assert "Someone else changed the score bands" in response.content.decode()
+    assert ScoreBand.objects.count() == 3
+
+
+def test_a_name_without_a_leading_letter_still_gets_a_key(client_for):
+    client_for("author").post(reverse("organisation:entry_create", args=["levers"]), {
+        "label": "2nd line assurance", "position": 9, "reason": REASON})
+    assert Lever.objects.get(label="2nd line assurance").key == "lever_2nd_line_assurance"
