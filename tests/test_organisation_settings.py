@@ -155,19 +155,23 @@ def test_the_bands_page_shows_every_band_and_an_empty_row(client_for):
 
 def test_changing_the_medium_range_moves_the_register_with_it(client_for, users):
     client = client_for("author")
-    response = post_bands(client, bands_post({"medium": {"highest": 12}, "high": {"lowest": 13}}))
+    response = post_bands(client, bands_post({"medium": {"highest": 9}, "high": {"lowest": 10}}))
     assert response.status_code == 302
     medium = ScoreBand.objects.get(key="medium")
-    assert (medium.lowest, medium.highest, medium.version) == (8, 12, 2)
+    assert (medium.lowest, medium.highest, medium.version) == (8, 9, 2)
     revision = medium.history.first()
     assert (revision.history_user, revision.history_change_reason) == (users["author"], REASON)
     assert ScoreBand.objects.get(key="low").history.count() == 1  # unchanged: no revision
-    # A risk scored 12 is Medium, one scored 13 to 14 now High: in the register's labels and filter.
-    risks = {risk.pk: risk.current_score for risk in Risk.objects.open()}
-    register = client_for("smt")
-    filtered = register.get("/risks/?band=medium").context["risks"]
-    shown = {row.pk if hasattr(row, "pk") else row["pk"] for row in filtered}
-    assert shown == {pk for pk, score in risks.items() if 8 <= score <= 12}
+    # Risks scored 10 or 12 were Medium and are now High: in the register's labels and its filter.
+    scores = {risk.pk: risk.current_score for risk in Risk.objects.open()}
+    moved = {pk for pk, score in scores.items() if 10 <= score <= 12}
+    assert moved
+    rows = client_for("smt").get("/risks/").context["risks"]
+    assert {row.band_label for row in rows if row.pk in moved} == {"High"}
+    filtered = client_for("smt").get("/risks/?band=medium").context["risks"]
+    assert {row.pk for row in filtered} == {pk for pk, score in scores.items() if 8 <= score <= 9}
+    high = client_for("smt").get("/risks/?band=high").context["risks"]
+    assert moved <= {row.pk for row in high}
 
 
 def test_a_gap_is_named(client_for):
