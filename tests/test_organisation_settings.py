@@ -549,3 +549,19 @@ def test_a_name_without_a_leading_letter_still_gets_a_key(client_for):
     client_for("author").post(reverse("organisation:entry_create", args=["levers"]), {
         "label": "2nd line assurance", "position": 9, "reason": REASON})
     assert Lever.objects.get(label="2nd line assurance").key == "lever_2nd_line_assurance"
+
+
+# The admin: read-only ------------------------------------------------------------------
+
+def test_the_admin_shows_the_settings_but_changes_none(client_for):
+    client = client_for("admin")
+    band = ScoreBand.objects.get(key="medium")
+    assert client.get(f"/admin/organisation/scoreband/{band.pk}/change/").status_code == 200
+    data = {"key": "medium", "label": "Changed in the admin", "lowest": 8, "highest": 14, "colour": "#8a5a00",
+            "pattern": "solid"}
+    assert client.post(f"/admin/organisation/scoreband/{band.pk}/change/", data).status_code == 403
+    revision = band.history.first()
+    revert = f"/admin/organisation/scoreband/{band.pk}/history/{revision.history_id}/"
+    assert client.get(revert).status_code == 200
+    assert client.post(revert, data).status_code == 403
+    assert ScoreBand.objects.get(key="medium").label == "Medium" and band.history.count() == 1
