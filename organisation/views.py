@@ -62,7 +62,9 @@ def bands(request):
     access.require(request.user, "manage_settings")
     stored = list(ScoreBand.objects.order_by("-lowest"))
     data = request.POST if request.method == "POST" else None
-    formset = BandFormSet(data, initial=band_initial(stored), prefix="bands")
+    # A posted page is read as it was sent: the rows carry their bands' ids (the bands stored
+    # now may differ, which save_bands reports as a conflict).
+    formset = BandFormSet(data, initial=None if data is not None else band_initial(stored), prefix="bands")
     change_form = BandsChangeForm(data, initial={"versions": services.band_versions(stored)})
     conflict = None
     # Both checked, so every problem on the page is reported at once.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from controls.models import Control
 from organisation.current import current
 from organisation.models import AppetiteLevel, CategoryAppetite, Lever, Organisation, RiskCategory, ScoreBand
-from organisation.services import band_versions, save_setting, set_appetite, uses
+from organisation.services import BandChange, band_versions, save_bands, save_setting, set_appetite, uses
 from organisation.stylesheet import digest
 from reports.rendering import gather, render_html
 from risks.models import Risk
@@ -565,3 +565,15 @@ def test_the_admin_shows_the_settings_but_changes_none(client_for):
     assert client.get(revert).status_code == 200
     assert client.post(revert, data).status_code == 403
     assert ScoreBand.objects.get(key="medium").label == "Medium" and band.history.count() == 1
+
+
+def test_a_band_added_meanwhile_is_a_conflict_even_with_the_empty_row_left_empty(client_for, users):
+    stale = bands_post({"medium": {"highest": 9}, "high": {"lowest": 10}},
+                       extra=[{"label": "", "lowest": "", "highest": "", "colour": "", "pattern": "solid"}])
+    bands = list(ScoreBand.objects.all())
+    changes = [BandChange(b.pk, b.label, b.lowest, 19 if b.key == "high" else b.highest, b.colour, b.pattern)
+               for b in bands] + [BandChange(None, "Severe", 20, 25, "#6d1a36", "double")]
+    save_bands(bands=changes, expected_versions=band_versions(bands), user=users["admin"], reason="Meanwhile")
+    response = post_bands(client_for("author"), stale)
+    assert "Someone else changed the score bands" in response.content.decode()
+    assert ScoreBand.objects.get(key="medium").highest == 14
