@@ -201,6 +201,7 @@ def test_a_colour_too_faint_on_white_is_refused_by_the_field(client_for):
     text = response.content.decode()
     assert "contrasts only 1.5:1 with white" in text and "at least 4.5:1 (WCAG 1.4.3)" in text
     assert 'value="#ffcc00"' in text  # what the user typed is kept
+    assert "<legend>Band 1: High</legend>" in text and "<legend>Band 2: Medium</legend>" in text
     assert ScoreBand.objects.get(key="medium").colour == "#8a5a00"
 
 
