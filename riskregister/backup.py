@@ -12,6 +12,11 @@ A backup is a zip archive holding:
 
 What a fresh install makes again by itself (content types, permissions) and
 what is transient (sessions, sign-in lock-outs, queued jobs) is left out.
+
+The organisation's settings (organisation/) are filled by a migration, like the
+roles: a freshly migrated database already holds its starting settings and their
+first revisions. They do not make it "not empty"; restoring replaces them with the
+backup's, inside the restore's transaction (roles load over theirs by natural key).
 """
 
 import hashlib
@@ -38,6 +43,8 @@ EXCLUDED_APPS = {"contenttypes", "sessions", "axes", "django_tasks_database"}
 EXCLUDED_MODELS = {"auth.permission"}
 # Any of these holding a row means the database is not empty.
 DATA_MODELS = ("risks.Risk", "reports.Paper", "auth.User")
+# Filled by a migration (organisation.0002_starting_settings) and replaced by the backup's rows.
+MIGRATION_FILLED_APPS = ("organisation",)
 
 
 class BackupError(Exception):
@@ -154,6 +161,7 @@ def restore_backup(path, *, stdout=None):
         fixture = Path(folder) / "register-backup.json"
         fixture.write_bytes(data)
         with transaction.atomic():
+            clear_migration_filled_tables()
             call_command("loaddata", str(fixture), verbosity=0)
             counts = row_counts(models)
             wrong = {
@@ -167,6 +175,20 @@ def restore_backup(path, *, stdout=None):
             if mismatched:
                 raise BackupError(f"Published files do not match their digests, so nothing was kept: {', '.join(mismatched)}.")
     return manifest
+
+
+def clear_migration_filled_tables():
+    """Empty the tables a migration filled (the starting settings and their revisions) so
+    the backup's rows replace them: the starting rows' ids and the backup's need not agree
+    (a band removed, a category added). Raw deletes: this is no change to the settings
+    (it writes no revision) but the first step of loading the backup's own history."""
+    models = [model for model in apps.get_models() if model._meta.app_label in MIGRATION_FILLED_APPS]
+    # Rows that refer to others first (an appetite names a category and a level).
+    def references(model):
+        return sum(1 for field in model._meta.concrete_fields if field.is_relation and field.related_model in models)
+
+    for model in sorted(models, key=references, reverse=True):
+        model._base_manager.all()._raw_delete(model._base_manager.db)
 
 
 def damaged_published_files():

@@ -1,6 +1,7 @@
 from django.utils.functional import lazy
 
 from organisation.current import current
+from organisation.stylesheet import stylesheet_url
 
 from riskregister import access
 
@@ -12,5 +13,7 @@ def site(request):
         # Read when a template prints them: a page that does not costs no query.
         "organisation_name": lazy(lambda: current().name, str)(),
         "organisation_short_name": lazy(lambda: current().short_name, str)(),
+        # The bands' colours: a stylesheet whose address changes with them (organisation.stylesheet).
+        "band_stylesheet": lazy(lambda: stylesheet_url(current().bands), str)(),
         "can": access.capabilities(user) if user is not None else {},
     }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("published/", include("publications.urls")),
     path("rounds/", include("rounds.urls")),
     path("panel/", include("panel.urls")),
+    path("settings/", include("organisation.urls")),
 ]
 
 # Oversized or malformed posts get the site's page (413 or 400), not Django's bare one.

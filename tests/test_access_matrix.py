@@ -19,6 +19,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
+from organisation.models import AppetiteLevel, CategoryAppetite, Lever, Organisation, RiskCategory, ScoreBand
 from panel.models import Alignment, DeepDive, PanelItem, Partner, PartnerRisk
 from panel.services import link_partner_risk, raise_question, schedule_deep_dive
 from riskregister.tracking import save_tracked
@@ -105,6 +106,18 @@ EXPECTED = {
     "panel:risk_partners": (LOGIN, 403, 200, 403, 200),
     "panel:remove_alignment": (LOGIN, 405, 405, 405, 405),  # a POST
     "panel:levers_csv": (LOGIN, 403, 200, 200, 200),
+    # The organisation's settings (issue 17): the risk manager (the report author role) and superusers.
+    "organisation:index": (LOGIN, 403, 403, 200, 200),
+    "organisation:organisation": (LOGIN, 403, 403, 200, 200),
+    "organisation:bands": (LOGIN, 403, 403, 200, 200),
+    "organisation:bands_css": (LOGIN, 200, 200, 200, 200),  # the bands' colours: every signed-in page links it
+    "organisation:appetites": (LOGIN, 403, 403, 200, 200),
+    "organisation:appetite_edit": (LOGIN, 403, 403, 200, 200),
+    "organisation:history": (LOGIN, 403, 403, 200, 200),
+    "organisation:entries": (LOGIN, 403, 403, 200, 200),
+    "organisation:entry_create": (LOGIN, 403, 403, 200, 200),
+    "organisation:entry_edit": (LOGIN, 403, 403, 200, 200),
+    "organisation:entry_delete": (LOGIN, 403, 403, 200, 200),  # a lever in use: the page says retire it instead
     # The task queue's results (django-tasks-db): read-only, staff only.
     "admin:django_tasks_database_dbtaskresult_changelist": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin:django_tasks_database_dbtaskresult_add": (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403),
@@ -137,6 +150,7 @@ PUBLIC_ANSWERS = {
 STAFF_ONLY = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN)
 ADMIN_PAGES = {"changelist": 200, "add": 200, "change": 200, "delete": 200, "history": 200, "simple_history": 200,
                "redirect": REDIRECT}
+READ_ONLY = {"add": 403, "delete": 403}
 ADMIN_MODELS = {
     "auth_group": {}, "auth_user": {},
     "axes_accessattempt": {"add": 403}, "axes_accesslog": {"add": 403}, "axes_accessfailurelog": {"add": 403},
@@ -148,6 +162,9 @@ ADMIN_MODELS = {
     "panel_panelitem": {"add": 403},  # written through the site's pages (reason and version)
     "panel_deepdive": {"add": 403}, "panel_partner": {}, "panel_partnerrisk": {},
     "panel_alignment": {"add": 403},
+    # Read-only: changed in the settings pages, which check the bands as a set and refuse deleting what is in use.
+    **{f"organisation_{name}": READ_ONLY for name in ("organisation", "scoreband", "lever", "riskcategory",
+                                                      "appetitelevel", "categoryappetite")},
 }
 
 
@@ -227,6 +244,9 @@ def path_for(key, route, world):
         named["pk"] = world["panel_item"].pk
     if key == "panel:remove_alignment":
         named["pk"] = Alignment.objects.order_by("pk").first().pk
+    if key.startswith("organisation:"):
+        named["kind"], named["pk"] = "levers", world["admin_objects"]["organisation_lever"].pk
+        named["category"] = world["admin_objects"]["organisation_riskcategory"].pk
     if key == "reports:publish_job":
         named["job"] = world["publish_job"].pk
     if "dbtaskresult" in key:
@@ -268,6 +288,9 @@ def world(demo, client):
         "rounds_reviewround": ReviewRound, "rounds_reminder": Reminder, "rounds_signoff": SignOff,
         "panel_panelitem": PanelItem, "panel_deepdive": DeepDive,
         "panel_partner": Partner, "panel_partnerrisk": PartnerRisk, "panel_alignment": Alignment,
+        "organisation_organisation": Organisation, "organisation_scoreband": ScoreBand, "organisation_lever": Lever,
+        "organisation_riskcategory": RiskCategory, "organisation_appetitelevel": AppetiteLevel,
+        "organisation_categoryappetite": CategoryAppetite,
     }
     if not Alignment.objects.exists():
         mps = save_tracked(Partner(name="Metropolitan Police Service"), user=demo["admin"], reason="For the access matrix")
@@ -348,6 +371,7 @@ PANEL_MAY_READ = {
     "published:overview", "published:current", "published:version", "published:file",
     "published:open_data_csv", "published:open_data_json",
     "panel:list", "panel:detail", "panel:ask",  # their own questions only, and raising one
+    "organisation:bands_css",  # the score bands' colours, which every signed-in page links to
 }
 
 

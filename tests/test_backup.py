@@ -26,6 +26,25 @@ def counts(database_url):
     return json.loads(out.strip().splitlines()[-1])
 
 
+# Settings unlike those the migration starts a database with: the Low band merged into
+# Medium (a row fewer), a category added, an unused one deleted.
+CHANGE_SETTINGS = """
+from organisation.models import RiskCategory, ScoreBand
+from organisation import services
+bands = list(ScoreBand.objects.all())
+versions = services.band_versions(bands)
+kept = [services.BandChange(b.pk, b.label, 1 if b.key == 'medium' else b.lowest, b.highest, b.colour, b.pattern)
+        for b in bands if b.key != 'low']
+services.save_bands(bands=kept, expected_versions=versions, user=None, reason='Two bands only')
+services.create_entry(RiskCategory, label='Cyber security', description='', position=20, user=None, reason='New')
+unused = next(c for c in RiskCategory.objects.all() if not services.uses(c))
+services.delete_entry(unused, user=None, reason='Not used', expected_version=unused.version)
+"""
+SETTINGS_NOW = ("from organisation.models import ScoreBand, RiskCategory;"
+                "print([(b.key, b.lowest, b.highest) for b in ScoreBand.objects.order_by('lowest')],"
+                " sorted(RiskCategory.objects.values_list('key', flat=True)))")
+
+
 @pytest.fixture(scope="module")
 def empty_database(tmp_path_factory):
     """A freshly migrated SQLite file, copied for each test that needs one."""
@@ -42,6 +61,7 @@ def source(tmp_path_factory, empty_database):
     shutil.copy(empty_database, database)
     url = sqlite_url(database)
     manage(url, "load_demo")
+    manage(url, "shell", "-c", CHANGE_SETTINGS)
     manage(url, "publish_paper", "--meeting", "2017-09-22", "--reason", "First publication")
     archive = folder / "backup.zip"
     manage(url, "backup", "--output", str(archive))
@@ -109,6 +129,16 @@ def test_sqlite_to_postgresql_and_back(source, postgres_database, tmp_path, targ
     assert "Every revision table's chain is unbroken." in back.stdout
     assert counts(target) == manifest_of(second)["counts"]
     assert manifest_of(second)["counts"]["risks.historicalrisk"] == manifest_of(source["archive"])["counts"]["risks.historicalrisk"] + 1
+
+
+def test_restore_replaces_the_settings_the_migration_made(source, target):
+    """A freshly migrated target holds the starting settings; the backup's (other) settings replace them."""
+    assert "('low', 1, 7)" in manage(target, "shell", "-c", SETTINGS_NOW).stdout
+    manage(target, "restore", str(source["archive"]))
+    restored = manage(target, "shell", "-c", SETTINGS_NOW).stdout
+    assert restored == manage(source["url"], "shell", "-c", SETTINGS_NOW).stdout
+    assert "[('medium', 1, 14), ('high', 15, 25)]" in restored and "'cyber_security'" in restored
+    assert counts(target) == manifest_of(source["archive"])["counts"]
 
 
 def refused(target, archive, message):

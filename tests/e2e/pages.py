@@ -25,7 +25,9 @@ SIGNED_IN_PAGES = [
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-delete", "paper-preview", "publish-confirm",
                 "publish-conflict", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
-                "deep-dive-new-error"]
+                "deep-dive-new-error", "settings", "settings-organisation", "settings-bands", "settings-bands-error",
+                "settings-entries", "settings-entry-edit", "settings-entry-delete", "settings-appetites",
+                "settings-appetite-error", "settings-history"]
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file", "panel-ask-error", "panel-item"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
@@ -53,6 +55,13 @@ def panel_question():
     panel = get_user_model().objects.get(username="panel")
     return PanelItem.objects.filter(raised_by=panel).first() or raise_question(
         publication=published_september(), text="How is knife crime tracked?", user=panel)
+
+
+def lever_in_use():
+    from controls.models import Control
+    from organisation.models import Lever
+
+    return Lever.objects.get(key=Control.objects.exclude(lever="").values_list("lever", flat=True).first())
 
 
 def changed_workbook():
@@ -222,6 +231,32 @@ def open_page(page, name):
         page.get_by_role("alert").wait_for()
     elif name == "panel-item":
         page.goto(f"/panel/{panel_question().pk}/")
+    elif name == "settings":
+        page.goto("/settings/")
+    elif name == "settings-organisation":
+        page.goto("/settings/organisation/")
+    elif name in ("settings-bands", "settings-bands-error"):
+        page.goto("/settings/bands/")
+        if name == "settings-bands-error":
+            page.locator("input[name='bands-1-highest']").fill("12")
+            page.get_by_role("button", name="Save the bands").click()
+            page.get_by_role("alert").wait_for()
+    elif name == "settings-entries":
+        page.goto("/settings/categories/")
+    elif name == "settings-entry-edit":
+        page.goto(f"/settings/levers/{lever_in_use().pk}/")
+    elif name == "settings-entry-delete":
+        page.goto(f"/settings/levers/{lever_in_use().pk}/delete/")
+    elif name == "settings-appetites":
+        page.goto("/settings/appetite/")
+    elif name == "settings-appetite-error":
+        from organisation.models import RiskCategory
+
+        page.goto(f"/settings/appetite/{RiskCategory.objects.get(key='financial').pk}/")
+        page.get_by_role("button", name="Save the appetite").click()
+        page.get_by_role("alert").wait_for()
+    elif name == "settings-history":
+        page.goto("/settings/history/")
     elif name == "password-change":
         page.goto("/accounts/password/")
     elif name == "password-change-error":

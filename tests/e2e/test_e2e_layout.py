@@ -116,11 +116,12 @@ def test_without_the_wrapping_rule_the_paper_overflows_with_text_spacing(page, d
 
 
 def test_heat_map_cells_keep_their_band_borders(page, demo, sign_in):
-    """Bands differ by border style as well as colour (grey print, colour blindness)."""
+    """Bands differ by border style as well as colour (grey print, colour blindness): the
+    organisation's settings give each band its pattern (/settings/bands.css)."""
     sign_in(page, "smt")
     open_page(page, "register")
     style = "cell => { const s = getComputedStyle(cell); return [s.borderTopStyle, s.borderTopWidth]; }"
     assert page.locator(".heat-map__cell--high").first.evaluate(style) == ["solid", "3px"]
     assert page.locator(".heat-map__cell--medium").first.evaluate(style) == ["dashed", "3px"]
-    assert page.locator(".heat-map__cell--low").first.evaluate(style) == ["dotted", "2px"]
+    assert page.locator(".heat-map__cell--low").first.evaluate(style) == ["dotted", "3px"]
     assert page.locator(".heat-map__corner").evaluate(style)[0] == "none"
