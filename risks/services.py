@@ -178,8 +178,9 @@ def get_or_create_owner(*, name, role_title="", user, reason):
 
 
 @transaction.atomic
-def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, controls=()):
-    """One save of the edit page: the risk's fields, its owners and its controls.
+def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, controls=(),
+              secondary_categories=None):
+    """One save of the edit page: the risk's fields, its owners, its other categories and its controls.
 
     All or nothing: a conflict or any invalid part rolls the whole save back.
     The risk's version moves on with every save, controls included, so a stale
@@ -191,7 +192,7 @@ def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, c
     apply_control_changes(risk, list(controls), user=user, reason=reason)
     return update_risk(
         risk_id=risk_id, expected_version=expected_version, user=user, reason=reason,
-        owners=owners, **fields,
+        owners=owners, secondary_categories=secondary_categories, **fields,
     )
 
 
