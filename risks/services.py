@@ -204,5 +204,8 @@ def restore_risk_revision(*, risk_id, history_id, expected_version, user, reason
     for field in RISK_EDITABLE_FIELDS:
         attname = Risk._meta.get_field(field).attname
         setattr(risk, attname, getattr(old, attname))
+    # The other categories are not restored (a revision keeps only their names), but the
+    # restored primary category drops out of them, as on the edit page.
+    _set_secondary_categories(risk, list(risk.secondary_categories.all()))
     risk.version += 1
     return save_tracked(risk, user=user, reason=reason)
