@@ -291,3 +291,12 @@ def test_workbook_import_refuses_unknown_and_retired_categories(users):
     cell(workbook["Risks"], "4", "Category").value = "People"
     plan = plan_import("register.xlsx", save(workbook))
     assert any("“People” is retired: choose an active category." in str(p) for p in plan.errors)
+
+
+def test_saving_the_edit_page_unchanged_keeps_every_other_category(client_for, users):
+    risk = funding()
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"], reason="Two others",
+                         secondary_categories=[category("people"), category("governance")])
+    risk = funding()
+    assert client_for("smt").post(reverse("risks:edit", args=[risk.pk]), edit_data(risk)).status_code == 302
+    assert {c.key for c in funding().secondary_categories.all()} == {"people", "governance"}
