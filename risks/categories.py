@@ -32,8 +32,11 @@ class RiskCategories:
 
     @property
     def label(self):
-        """Primary first, then the others: one cell of the register."""
-        return "; ".join(filter(None, (self.primary, *self.others)))
+        """One cell of the register: the primary category, then the others, told apart."""
+        also = f"also {', '.join(self.others)}" if self.others else ""
+        if self.primary and also:
+            return f"{self.primary} ({also})"
+        return self.primary or also.capitalize()
 
 
 def appetite_text(appetite, score):

@@ -138,7 +138,7 @@ def test_register_filters_by_primary_or_other_category(client_for, users):
                          secondary_categories=[category("financial")])
     response = client.get(REGISTER + "?category=financial")
     assert refs(response) == {"1", "4"}
-    assert "<td>Operations; Financial</td>" in response.text
+    assert "<td>Operations (also Financial)</td>" in response.text
     # The register as at today reads the names each revision kept.
     as_at = client.get(REGISTER + f"?category=financial&as_at={timezone.localdate().isoformat()}")
     assert refs(as_at) == {"1", "4"}
