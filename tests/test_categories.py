@@ -300,3 +300,22 @@ def test_saving_the_edit_page_unchanged_keeps_every_other_category(client_for, u
     risk = funding()
     assert client_for("smt").post(reverse("risks:edit", args=[risk.pk]), edit_data(risk)).status_code == 302
     assert {c.key for c in funding().secondary_categories.all()} == {"people", "governance"}
+
+
+def test_a_stale_edit_keeps_the_other_categories_someone_else_set(client_for, users):
+    """Re-saving from the conflict page does not undo another person's categories the user left alone."""
+    from tests.edit_helpers import form_values
+
+    risk = funding()
+    mine = edit_data(risk, reason="My wording", **{"risk-title": "Funding (my title)"})
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["admin"],
+                         reason="Also people", secondary_categories=[category("people")])
+    response = client_for("smt").post(reverse("risks:edit", args=[risk.pk]), mine)
+    assert response.status_code == 409
+    assert "Other categories" in response.text and "People</ins>" in response.text
+    again = form_values(response.text)
+    assert again["risk-secondary_categories"] == str(category("people").pk)
+    assert client_for("smt").post(reverse("risks:edit", args=[risk.pk]), again).status_code == 302
+    current = Risk.objects.get(pk=risk.pk)
+    assert current.title == "Funding (my title)"
+    assert [c.key for c in current.secondary_categories.all()] == ["people"]
