@@ -32,6 +32,10 @@ class ChangeForm(SpecificMessagesMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
+def category_label(category):
+    return category.label if category.active else f"{category.label} (retired)"
+
+
 class RiskForm(SpecificMessagesMixin, forms.ModelForm):
     secondary_categories = forms.ModelMultipleChoiceField(
         label="Other categories", queryset=RiskCategory.objects.none(), required=False,
@@ -79,6 +83,8 @@ class RiskForm(SpecificMessagesMixin, forms.ModelForm):
         primary.queryset = RiskCategory.objects.filter(Q(active=True) | Q(pk=self.instance.category_id))
         primary.error_messages.update(CHOOSE_CATEGORY)
         self.fields["secondary_categories"].queryset = RiskCategory.objects.filter(Q(active=True) | Q(pk__in=held))
+        for name in ("category", "secondary_categories"):
+            self.fields[name].label_from_instance = category_label
         if not self.is_bound:
             self.initial.setdefault("secondary_categories", held)
         # The categories together, after the primary one.

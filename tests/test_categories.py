@@ -96,7 +96,7 @@ def test_retired_categories_are_kept_where_held_but_not_offered_anew(client_for,
     save_setting(financial, user=users["admin"], reason="Merged into another category", expected_version=financial.version)
     risk = funding()
     page = client_for("smt").get(reverse("risks:edit", args=[risk.pk])).text
-    assert f'<option value="{financial.pk}" selected>Financial</option>' in page
+    assert f'<option value="{financial.pk}" selected>Financial (retired)</option>' in page
     other = Risk.objects.get(ref="1", status=Risk.Status.OPEN)
     page = client_for("smt").get(reverse("risks:edit", args=[other.pk])).text
     assert "Financial</" not in page  # neither in the select nor among the checkboxes
