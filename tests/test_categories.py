@@ -319,3 +319,12 @@ def test_a_stale_edit_keeps_the_other_categories_someone_else_set(client_for, us
     current = Risk.objects.get(pk=risk.pk)
     assert current.title == "Funding (my title)"
     assert [c.key for c in current.secondary_categories.all()] == ["people"]
+
+
+def test_workbook_as_at_a_day_carries_the_categories_of_then(users):
+    risk = funding()
+    services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"], reason="Also people",
+                         secondary_categories=[category("people")])
+    sheet = risks_sheet(export_workbook(as_at=timezone.localdate())[2])
+    assert cell(sheet, "4", "Category").value == "Financial"
+    assert cell(sheet, "4", "Other categories").value == "People"
