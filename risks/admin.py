@@ -3,7 +3,7 @@ from django.contrib import admin
 from controls.models import CONTROL_FIELDS, Control
 from riskregister.admin_tracking import TrackedAdmin
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
-from risks.services import owner_label
+from risks.services import _set_secondary_categories, owner_label
 
 
 class RiskOwnerInline(admin.TabularInline):
@@ -38,11 +38,15 @@ class RiskAdmin(TrackedAdmin):
         super().save_related(request, form, formsets, change)
         risk = form.instance
         names = owner_label(risk.ordered_owners())
-        if names != risk.owner_names:
-            # Owners live in their own table; keep the risk's revision in step.
+        category_names = risk.secondary_category_names
+        # The primary category drops out of the others, as on the edit page.
+        _set_secondary_categories(risk, list(risk.secondary_categories.all()))
+        if names != risk.owner_names or category_names != risk.secondary_category_names:
+            # Owners and other categories live in their own tables; keep the risk's revision in step.
+            what = "Owners changed" if names != risk.owner_names else "Other categories changed"
             risk.owner_names = names
             risk._history_user = request.user
-            risk._change_reason = f"Owners changed: {form.cleaned_data['change_reason']}"
+            risk._change_reason = f"{what}: {form.cleaned_data['change_reason']}"
             risk.save()
 
 

@@ -7,6 +7,8 @@ page keeps the other person's changes; fields they did change keep theirs.
 
 from controls.forms import ControlForm
 from controls.models import Control
+from organisation.models import RiskCategory
+from risks.categories import NAMES_SEPARATOR
 from risks.models import RiskOwner
 from risks.services import RISK_EDITABLE_FIELDS
 
@@ -39,6 +41,7 @@ def rebase_edit_post(data, *, risk, base, as_of):
             data[key] = as_post(getattr(risk, attname))
     _rebase_controls(data, risk=risk, base_date=as_of)
     _rebase_owners(data, risk=risk, base_date=as_of)
+    _rebase_other_categories(data, risk=risk, base=base)
     data["change-version"] = str(risk.version)
     return data
 
@@ -92,6 +95,17 @@ def _rebase_owners(data, *, risk, base_date):
         data[f"owners-{index}-order"] = str(index + 1)
     data["owners-TOTAL_FORMS"] = str(len(now) + 2)
     data["owners-INITIAL_FORMS"] = str(len(now))
+
+
+def _rebase_other_categories(data, *, risk, base):
+    """The other categories the user left as they were take the current ones. A revision
+    keeps their names only, so they are compared by name."""
+    key = "risk-secondary_categories"
+    labels = dict(RiskCategory.objects.values_list("pk", "label"))
+    posted = sorted(labels.get(int(pk), pk) if pk.isdigit() else pk for pk in data.getlist(key))
+    then = sorted(name for name in base.secondary_category_names.split(NAMES_SEPARATOR) if name)
+    if posted == then:
+        data.setlist(key, [str(pk) for pk in risk.secondary_categories.values_list("pk", flat=True)])
 
 
 def _count(data, key):

@@ -56,6 +56,8 @@ def risk_page_data(pk):
     return {
         "risk": risk,
         "owners": risk.ordered_owners(),
+        "primary_category": current().category(risk.category_id) if risk.category_id else None,
+        "other_categories": list(risk.secondary_categories.all()),
         "scores": [
             ("Inherent", score_summary(risk.inherent_likelihood, risk.inherent_impact)),
             ("Current", score_summary(risk.current_likelihood, risk.current_impact)),

@@ -20,6 +20,10 @@ COLUMNS = (
     ("Current impact", lambda risk: risk.current_impact),
     ("Current score", lambda risk: risk.current_score),
     ("Band", lambda risk: risk.band[1]),
+    # risks.categories.attach() gives each exported risk its `categories`.
+    ("Category", lambda risk: risk.categories.primary),
+    ("Other categories", lambda risk: "; ".join(risk.categories.others)),
+    ("Appetite", lambda risk: risk.categories.appetite),
     ("Next review", lambda risk: risk.next_review.isoformat() if risk.next_review else ""),
 )
 # A spreadsheet treats a cell starting with one of these as a formula (tab and

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from controls.models import Control
-from organisation.current import current
+from organisation.current import as_at, current
+from risks.appetite import outside_appetite, within_appetite
+from risks.categories import NAMES_SEPARATOR
 from risks.models import Owner, Risk, RiskOwner, Trend
 
 SCORE_CHOICES = [(str(value), str(value)) for value in range(1, 6)]
@@ -53,6 +55,15 @@ class RiskFilter(django_filters.FilterSet):
         label="Lever used by its controls", choices=(), method="filter_lever", empty_label="Any lever",
         error_messages=choose("a lever"),
     )
+    category = django_filters.ChoiceFilter(
+        label="Category (primary or other)", choices=(), method="filter_category", empty_label="Any category",
+        error_messages=choose("a category"),
+    )
+    appetite = django_filters.ChoiceFilter(
+        label="Risk appetite", choices=[("outside", "Outside appetite"), ("within", "Within appetite")],
+        method="filter_appetite", empty_label="Either", error_messages=choose("within or outside appetite"),
+        help_text="The current score against the tolerance set for the risk's primary category.",
+    )
     aligned = django_filters.ChoiceFilter(
         label="Partner alignment", choices=[("yes", "Aligned with a partner risk"), ("no", "Not aligned")],
         method="filter_aligned", empty_label="Either", error_messages=choose("aligned or not"),
@@ -88,6 +99,10 @@ class RiskFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["band"].extra["choices"] = [(key, label) for key, (label, _, _) in band_ranges().items()]
         self.filters["lever"].extra["choices"] = [(lever.key, lever.label) for lever in current().levers]
+        self.filters["category"].extra["choices"] = [
+            (category.key, category.label if category.active else f"{category.label} (retired)")
+            for category in current().categories
+        ]
         self.filters["as_at"].extra["validators"] = [not_in_the_future]
 
     def filter_queryset(self, queryset):
@@ -127,3 +142,35 @@ class RiskFilter(django_filters.FilterSet):
     def filter_lever(self, queryset, name, value):
         in_use = Control.objects.filter(risk=OuterRef("id"), lever=value).exclude(status=Control.Status.RETIRED)
         return queryset.filter(Exists(in_use))
+
+    def _day(self):
+        return self.form.cleaned_data.get("as_at")
+
+    def filter_category(self, queryset, name, value):
+        """Risks whose primary category it is, or one of their others."""
+        day = self._day()
+        now = {c.key: c for c in current().categories}
+        then = {c.key: c for c in as_at(day).categories} if day else now
+        category = then.get(value) or now[value]
+        if day:
+            # The register as at a day keeps the other categories' names of then, in each revision.
+            label, sep = category.label, NAMES_SEPARATOR
+            named = (Q(secondary_category_names=label) | Q(secondary_category_names__startswith=label + sep)
+                     | Q(secondary_category_names__endswith=sep + label)
+                     | Q(secondary_category_names__contains=sep + label + sep))
+            return queryset.filter(Q(category_id=category.pk) | named)
+        links = Risk.secondary_categories.through.objects.filter(risk_id=OuterRef("id"), riskcategory_id=category.pk)
+        return queryset.filter(Q(category_id=category.pk) | Exists(links))
+
+    def filter_appetite(self, queryset, name, value):
+        day = self._day()
+        if not day:
+            return outside_appetite(queryset) if value == "outside" else within_appetite(queryset)
+        # As at a day: the tolerances set then (organisation.current.as_at), the scores of then.
+        score = F("current_likelihood") * F("current_impact")
+        queryset = queryset.alias(appetite_score=score)
+        matching = Q(pk__in=[])
+        for category_pk, appetite in as_at(day).appetites.items():
+            over = Q(appetite_score__gt=appetite.tolerance) if value == "outside" else Q(appetite_score__lte=appetite.tolerance)
+            matching |= Q(category_id=category_pk) & over
+        return queryset.filter(matching)

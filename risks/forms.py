@@ -5,12 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from organisation.models import RiskCategory
 from riskregister.forms import SharedChoicesFormSetMixin, SpecificMessagesMixin
 from risks.models import COMMENTARY_MAX_LENGTH, SCORE_MESSAGE, SCORE_VALIDATORS, Owner, Risk, Trend
 from riskregister.tracking import REASON_MAX_LENGTH
 from risks.services import RISK_EDITABLE_FIELDS
 
 SCORE_ERRORS = {"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE}
+CHOOSE_CATEGORY = {"invalid_choice": "Choose a category from the list.",
+                   "invalid_pk_value": "Choose a category from the list.",
+                   "invalid_list": "Choose a category from the list."}
 
 
 def score_form_field(label):
@@ -28,7 +32,17 @@ class ChangeForm(SpecificMessagesMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
+def category_label(category):
+    return category.label if category.active else f"{category.label} (retired)"
+
+
 class RiskForm(SpecificMessagesMixin, forms.ModelForm):
+    secondary_categories = forms.ModelMultipleChoiceField(
+        label="Other categories", queryset=RiskCategory.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, error_messages=CHOOSE_CATEGORY,
+        help_text="Any other categories the risk also belongs to. A category chosen as the primary one stays primary.",
+    )
+
     class Meta:
         model = Risk
         fields = RISK_EDITABLE_FIELDS
@@ -52,11 +66,31 @@ class RiskForm(SpecificMessagesMixin, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        self._offer_categories()
         # A callable default (today) would add a hidden "initial-" copy of the field to the page.
         self.fields["opened_on"].show_hidden_initial = False
         for name, field in self.fields.items():
             if name.endswith(("_likelihood", "_impact")):
                 field.widget.attrs.update({"min": 1, "max": 5})
+
+    def _offer_categories(self):
+        """Active categories, and those the risk has now even if retired since (retired ones
+        are not offered for new choices)."""
+        held = list(self.instance.secondary_categories.values_list("pk", flat=True)) if self.instance.pk else []
+        primary = self.fields["category"]
+        primary.label = "Primary category"
+        primary.empty_label = "(none)"
+        primary.queryset = RiskCategory.objects.filter(Q(active=True) | Q(pk=self.instance.category_id))
+        primary.error_messages.update(CHOOSE_CATEGORY)
+        self.fields["secondary_categories"].queryset = RiskCategory.objects.filter(Q(active=True) | Q(pk__in=held))
+        for name in ("category", "secondary_categories"):
+            self.fields[name].label_from_instance = category_label
+        if not self.is_bound:
+            self.initial.setdefault("secondary_categories", held)
+        # The categories together, after the primary one.
+        names = [name for name in self.fields if name != "secondary_categories"]
+        names.insert(names.index("category") + 1, "secondary_categories")
+        self.order_fields(names)
 
     def clean_opened_on(self):
         opened_on = self.cleaned_data["opened_on"]
@@ -70,6 +104,11 @@ class RiskForm(SpecificMessagesMixin, forms.ModelForm):
 
     def changes(self):
         return {field: self.cleaned_data[field] for field in RISK_EDITABLE_FIELDS}
+
+    def other_categories(self):
+        """The other categories chosen; one also chosen as primary simply stays primary."""
+        primary = self.cleaned_data.get("category")
+        return [category for category in self.cleaned_data["secondary_categories"] if category != primary]
 
 
 class NewRiskForm(RiskForm):

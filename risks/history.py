@@ -17,7 +17,8 @@ RISK_FIELDS = [
     ("summary_heading", "Summary heading"), ("summary_statement", "Summary statement"),
     ("status", "Status"), ("closed_reason", "Reason closed"), ("opened_on", "Date raised"),
     ("closed_on", "Closed on"), ("parent_id", "Parent risk"),
-    ("partner_ref", "Partner register reference"), ("owner_names", "Owners"),
+    ("partner_ref", "Partner register reference"), ("category_id", "Primary category"),
+    ("secondary_category_names", "Other categories"), ("owner_names", "Owners"),
     ("inherent_likelihood", "Inherent likelihood"), ("inherent_impact", "Inherent impact"),
     ("current_likelihood", "Current likelihood"), ("current_impact", "Current impact"),
     ("target_likelihood", "Target likelihood"), ("target_impact", "Target impact"),
@@ -79,6 +80,10 @@ def as_text(key, value, names):
         return ""
     if key in ("owner_id", "parent_id"):
         return names.get((key, value), f"(#{value})")
+    if key == "category_id":
+        # Today's label: a renamed category reads as it is called now, throughout the history.
+        category = current().category(value)
+        return category.label if category else f"(#{value})"
     if key == "lever":
         return current().lever_label(value) if value else ""
     if key in CHOICES:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from riskregister import access
 from risks import exports
+from risks.categories import attach, describe
 from risks.filters import CELL_PARAMS, RiskFilter
 from risks.heatmap import heat_map
 from risks.models import TREND_GLYPHS, Risk, band_for
@@ -17,7 +18,7 @@ from risks.models import TREND_GLYPHS, Risk, band_for
 # The register needs only these columns (the exports use the same rows).
 ROW_FIELDS = (
     "ref", "ref_number", "ref_suffix", "title", "description", "owner_names", "status", "trend",
-    "current_likelihood", "current_impact", "next_review",
+    "current_likelihood", "current_impact", "next_review", "category", "secondary_category_names",
 )
 
 
@@ -37,14 +38,18 @@ class RegisterRow:
     score: int
     band: str
     band_label: str
+    categories: str = ""
+    outside_appetite: bool = False
 
 
-def register_rows(risks):
+def register_rows(risks, *, day=None):
     """Plain rows for the register table: the template only prints (500 rows render fast)."""
     # One reverse() for all rows: a placeholder pk swapped for each risk's.
     placeholder = "987654321"
     detail_url = reverse("risks:detail", args=[int(placeholder)])
     trend_labels = {key: str(label) for key, label in Risk._meta.get_field("trend").choices}
+    risks = list(risks)
+    described = describe(risks, day=day)
     rows = []
     for risk in risks:
         score = risk.current_likelihood * risk.current_impact
@@ -54,6 +59,7 @@ def register_rows(risks):
             glyph=TREND_GLYPHS[risk.trend], trend=trend_labels[risk.trend],
             title=risk.title, url=detail_url.replace(placeholder, str(risk.pk)), description=risk.description,
             owners=risk.owner_names, score=score, band=band_key, band_label=band_label,
+            categories=described[risk.pk].label, outside_appetite=described[risk.pk].outside,
         ))
     return rows
 
@@ -69,7 +75,7 @@ def register(request):
     context = {"filter": risk_filter, "form": risk_filter.form, "risks": [], "heat_map": None,
                "can_create": access.can(request.user, "edit_register")}
     if risk_filter.is_valid():
-        context["risks"] = register_rows(risk_filter.qs)
+        context["risks"] = register_rows(risk_filter.qs, day=risk_filter.form.cleaned_data.get("as_at"))
         # The heat map counts every cell under the other filters, so each cell stays reachable.
         around = request.GET.copy()
         for param in CELL_PARAMS:
@@ -87,7 +93,8 @@ def export_response(request, renderer):
             "The filters are not valid: correct them on the register page, then export again.",
             content_type="text/plain; charset=utf-8",
         )
-    filename, content_type, content = renderer(list(risk_filter.qs))
+    risks = attach(list(risk_filter.qs), day=risk_filter.form.cleaned_data.get("as_at"))
+    filename, content_type, content = renderer(risks)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

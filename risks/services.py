@@ -178,8 +178,9 @@ def get_or_create_owner(*, name, role_title="", user, reason):
 
 
 @transaction.atomic
-def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, controls=()):
-    """One save of the edit page: the risk's fields, its owners and its controls.
+def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, controls=(),
+              secondary_categories=None):
+    """One save of the edit page: the risk's fields, its owners, its other categories and its controls.
 
     All or nothing: a conflict or any invalid part rolls the whole save back.
     The risk's version moves on with every save, controls included, so a stale
@@ -191,7 +192,7 @@ def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, c
     apply_control_changes(risk, list(controls), user=user, reason=reason)
     return update_risk(
         risk_id=risk_id, expected_version=expected_version, user=user, reason=reason,
-        owners=owners, **fields,
+        owners=owners, secondary_categories=secondary_categories, **fields,
     )
 
 
@@ -203,5 +204,8 @@ def restore_risk_revision(*, risk_id, history_id, expected_version, user, reason
     for field in RISK_EDITABLE_FIELDS:
         attname = Risk._meta.get_field(field).attname
         setattr(risk, attname, getattr(old, attname))
+    # The other categories are not restored (a revision keeps only their names), but the
+    # restored primary category drops out of them, as on the edit page.
+    _set_secondary_categories(risk, list(risk.secondary_categories.all()))
     risk.version += 1
     return save_tracked(risk, user=user, reason=reason)

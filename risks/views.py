@@ -83,6 +83,7 @@ def edit(request, pk):
                 risk_id=risk.pk, expected_version=change_form.cleaned_data["version"], user=request.user,
                 reason=change_form.cleaned_data["reason"], fields=forms["form"].changes(),
                 owners=forms["owner_formset"].ordered_owners(),
+                secondary_categories=forms["form"].other_categories(),
                 controls=forms["control_formset"].changes(),
             )
         except ConflictError:
@@ -133,7 +134,8 @@ def create(request):
         try:
             risk = services.create_risk(
                 user=request.user, reason=change_form.cleaned_data["reason"],
-                owners=owner_formset.ordered_owners(), **form.changes(),
+                owners=owner_formset.ordered_owners(), secondary_categories=form.other_categories(),
+                **form.changes(),
             )
         except ValidationError as error:
             _add_errors(error, {"owners": owner_formset, "reason": change_form}, form)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from controls.models import Control
 from organisation.current import current
+from risks.categories import attach
 from risks.exports import neutralise
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 
@@ -34,7 +35,7 @@ class Column:
     heading: str
     value: Callable  # object -> cell value (str, int, date or None)
     field: str = ""  # the model field an import writes; empty: read-only
-    kind: str = "text"  # text, score, date, owners, ref, choice, integer
+    kind: str = "text"  # text, score, date, owners, ref, choice, integer, category, categories
     required: bool = False
     choices: tuple = ()  # (value, label) pairs for kind "choice"
     width: int = 14
@@ -45,6 +46,10 @@ class Column:
     @property
     def allowed(self):
         return tuple(self.choices_now()) if self.choices_now else self.choices
+
+
+def active_categories():
+    return [(category.key, category.label) for category in current().categories if category.active]
 
 
 def _date(value):
@@ -84,6 +89,14 @@ RISK_COLUMNS = (
            help="For a dynamic risk: the ref of the open standing risk it sits inside."),
     Column("Partner reference", lambda risk: risk.partner_ref, field="partner_ref", width=18,
            help="The matching entry in a partner's register."),
+    # risks.categories.attach() gives each risk written its `categories` (labels as at the workbook's date).
+    Column("Category", lambda risk: risk.categories.primary, field="category", kind="category", width=20,
+           choices_now=active_categories,
+           help="The primary category: it decides the risk appetite the risk is measured against. "
+                "A retired category may stay on a risk that has it, but is not given to others."),
+    Column("Other categories", lambda risk: "; ".join(risk.categories.others), field="secondary_categories",
+           kind="categories", width=30, choices_now=active_categories,
+           help="Any other categories, separated by “; ”. A category that is also the primary one stays primary."),
     Column("Aligned partner risks", lambda risk: _alignments(risk), width=30,
            help="Read-only: partner, partner's ref, title and rating, separated by “; ”. "
                 "Kept on the risk's partner page."),
@@ -179,7 +192,7 @@ def _as_at(day):
     from risks.register_source import end_of
 
     moment = end_of(day)
-    risks = sorted(Risk.history.as_of(moment), key=_ref_order)
+    risks = attach(sorted(Risk.history.as_of(moment), key=_ref_order), day=day)
     by_id = {risk.pk: risk for risk in risks}
     for risk in risks:
         risk.parent = by_id.get(risk.parent_id)
@@ -205,7 +218,7 @@ def export_workbook(risks=None, *, as_at=None):
     """The full register as a workbook; `as_at` (a date): as it stood at the end of that day."""
     if as_at is not None:
         return filename(), CONTENT_TYPE, _build(_as_at(as_at))
-    risks = list(register_risks() if risks is None else risks)
+    risks = attach(list(register_risks() if risks is None else risks))
     ids = [risk.pk for risk in risks]
     # Controls and dependencies of open risks only: a closed risk's ref may be reused, so a
     # row naming it could not be told from the open one (its controls stay in its history).
@@ -268,8 +281,10 @@ def _write_sheet(sheet, columns, objects):
 def _validation(column):
     if column.kind == "score":
         validation = DataValidation(type="list", formula1=f'"{SCORES}"', allow_blank=False)
-    elif column.kind == "choice":
+    elif column.kind in ("choice", "category"):
         labels = ",".join(label for _, label in column.allowed)
+        if not labels:
+            return None
         validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
     else:
         return None
@@ -289,8 +304,8 @@ def _instructions(sheet, owners):
                 allowed, required = "Read-only: reviews are recorded on each risk's page.", ""
             else:
                 allowed = column.help
-                if column.kind == "choice":
-                    allowed = (allowed + " " if allowed else "") + "One of: " + ", ".join(label for _, label in column.allowed) + "."
+                if column.kind in ("choice", "category", "categories"):
+                    allowed = (allowed + " " if allowed else "") + ("Each one of: " if column.kind == "categories" else "One of: ") + ", ".join(label for _, label in column.allowed) + "."
                 if not column.field and name != "Reviews" and column.heading != "ID":
                     allowed = allowed or "Read-only."
                 required = "Yes" if column.required else ""

@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from controls.models import Control
 from controls.services import apply_control_changes
+from organisation.models import RiskCategory
 from riskregister.tracking import check_reason, save_tracked
 from risks import services
+from risks.categories import attach
 from risks.models import Owner, Risk, RiskDependency
 from risks.workbook import CONTROL_COLUMNS, DEPENDENCY_COLUMNS, RISK_COLUMNS, cell_value
 from risks.workbook_reading import Problem, UnreadableFile, read_upload
@@ -142,12 +144,35 @@ class Lookups:
     """The register as the plan sees it (a few queries, then dictionaries)."""
 
     def __init__(self):
-        self.risks = {risk.pk: risk for risk in Risk.objects.select_related("parent").prefetch_related("ownerships__owner")}
+        self.risks = {risk.pk: risk for risk in Risk.objects.select_related("parent").prefetch_related(
+            "ownerships__owner", "secondary_categories")}
         self.open_by_ref = {risk.ref: risk for risk in self.risks.values() if risk.is_open}
         self.owners = {owner.name: owner for owner in Owner.objects.all()}
         self.owners_folded = {name.casefold(): owner for name, owner in self.owners.items()}
         self.controls = {control.pk: control for control in Control.objects.select_related("owner")}
         self.dependencies = {(d.risk_id, d.depends_on_id): d for d in RiskDependency.objects.all()}
+        self.categories = list(RiskCategory.objects.all())
+        attach(list(self.risks.values()))  # the labels the workbook shows, to list what changes
+
+    def category(self, value):
+        """The category a cell names by its label (or key), retired ones included: a risk may keep one."""
+        text = as_text(value)
+        if not text:
+            return None
+        for category in self.categories:
+            if text.casefold() in (category.label.casefold(), category.key.casefold()):
+                return category
+        offered = ", ".join(category.label for category in self.categories if category.active)
+        raise CellError(f"There is no category called “{text}”: use one of {offered}.")
+
+    def categories_list(self, value):
+        """The categories a cell names, separated by semicolons, in the organisation's order."""
+        chosen = {}
+        for name in as_text(value).split(";"):
+            if name.strip():
+                category = self.category(name.strip())
+                chosen[category.pk] = category
+        return sorted(chosen.values(), key=lambda category: (category.position, category.pk))
 
     def owner(self, name):
         owner = self.owners.get(name) or self.owners_folded.get(name.casefold())
@@ -181,6 +206,10 @@ def _convert(column, raw, lookups):
         return as_integer(raw)
     if column.kind == "choice":
         return as_choice(raw, column.allowed)
+    if column.kind == "category":
+        return lookups.category(raw)
+    if column.kind == "categories":
+        return lookups.categories_list(raw)
     if column.kind == "owner":
         text = as_text(raw)
         return lookups.owner(text) if text else None
@@ -197,10 +226,8 @@ def _missing_columns(table, columns, problems):
 
 def _comparable(value):
     if isinstance(value, list):
-        return [owner.pk for owner in value]
-    if isinstance(value, Risk):
-        return value.pk
-    if isinstance(value, Owner):
+        return [item.pk for item in value]
+    if isinstance(value, (Risk, Owner, RiskCategory)):
         return value.pk
     return value
 
@@ -210,6 +237,10 @@ def _current(risk, field_name):
         return [ownership.owner.pk for ownership in risk.ownerships.all()]
     if field_name == "parent":
         return risk.parent_id
+    if field_name == "category":
+        return risk.category_id
+    if field_name == "secondary_categories":
+        return [category.pk for category in sorted(risk.secondary_categories.all(), key=lambda c: (c.position, c.pk))]
     if field_name == "owner":
         return risk.owner_id
     return getattr(risk, field_name)
@@ -217,7 +248,11 @@ def _current(risk, field_name):
 
 def _display(value):
     if isinstance(value, list):
+        if value and isinstance(value[0], RiskCategory):
+            return "; ".join(category.label for category in value)
         return " / ".join(owner.name for owner in value)
+    if isinstance(value, RiskCategory):
+        return value.label
     if isinstance(value, (Risk,)):
         return value.ref
     if isinstance(value, Owner):
@@ -308,10 +343,25 @@ def _risk_changes(row, lookups):
     for column in EDITABLE_RISK_COLUMNS:
         if column.heading in values:
             fields[column.field] = parent if column.field == "parent" else values[column.heading]
+    _check_categories(row, risk, fields)
     if risk is None:
         _new_risk(row, fields, values)
     else:
         _changed_risk(row, risk, fields, values)
+
+
+def _check_categories(row, risk, fields):
+    """Retired categories stay where they are but are not given anew; a category listed as
+    both primary and other stays primary only."""
+    held = {risk.category_id, *_current(risk, "secondary_categories")} if risk is not None else set()
+    primary = fields["category"] if "category" in fields else (risk.category if risk is not None else None)
+    chosen = [("Category", fields.get("category"))] + [("Other categories", c) for c in fields.get("secondary_categories") or []]
+    for heading, category in chosen:
+        if category is not None and not category.active and category.pk not in held:
+            row.problems.append(Problem("Risks", row.row, heading,
+                                        f"“{category.label}” is retired: choose an active category."))
+    if "secondary_categories" in fields:
+        fields["secondary_categories"] = [c for c in fields["secondary_categories"] if primary is None or c.pk != primary.pk]
 
 
 def _new_risk(row, fields, values):
@@ -323,11 +373,14 @@ def _new_risk(row, fields, values):
         if heading not in values:
             row.problems.append(Problem("Risks", row.row, heading, "Enter a score from 1 to 5."))
     owners = fields.pop("owners", [])
+    others = fields.pop("secondary_categories", [])
     fields = {name: value for name, value in fields.items() if value is not None or name == "parent"}
     fields["opened_on"] = fields.get("opened_on") or timezone.localdate()
     fields["current_likelihood"] = values.get("Current likelihood")
     fields["current_impact"] = values.get("Current impact")
     _validate(row, Risk(**fields), owners)
+    if others:
+        fields["secondary_categories"] = others
     row.values = {"fields": fields, "owners": owners}
     row.status = ERROR if row.problems else NEW
     if row.status == NEW:
@@ -354,12 +407,16 @@ def _changed_risk(row, risk, fields, values):
             column = next(c for c in RISK_COLUMNS if c.field == name)
             row.changes.append((column.heading, as_text(cell_value(column, risk)) if column.kind != "date" else _display(old), _display(value)))
     owners = changed.pop("owners", None)
+    others = changed.pop("secondary_categories", None)
+    if "category" in changed and others is None:
+        # A new primary category leaves the other categories (it drops out of them if among them).
+        others = [category for category in risk.secondary_categories.all() if category != changed["category"]]
     if changed or owners is not None:
         candidate = Risk.objects.get(pk=risk.pk)
         for name, value in changed.items():
             setattr(candidate, name, value)
         _validate(row, candidate, owners)
-    row.values = {"fields": changed, "owners": owners, "version": risk.version}
+    row.values = {"fields": changed, "owners": owners, "version": risk.version, "secondary_categories": others}
     row.status = ERROR if row.problems else (CHANGED if row.changes else UNCHANGED)
 
 
@@ -504,6 +561,7 @@ def apply_plan(plan, *, user, reason):
             risk = services.edit_risk(
                 risk_id=row.target.pk, expected_version=row.values["version"], user=user, reason=reason,
                 fields=row.values["fields"], owners=row.values["owners"],
+                secondary_categories=row.values["secondary_categories"],
                 controls=controls.pop(row.values["fields"].get("ref", old_ref), []),
             )
             risks_by_ref.pop(old_ref, None)

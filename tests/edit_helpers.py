@@ -32,14 +32,16 @@ def edit_data(risk, *, reason="Test change", **overrides):
 
 class _FormReader(HTMLParser):
     """Collects what a browser would submit from the page's forms (or the one posting to
-    `action`; last field wins on a clash): checked boxes only, a select's selected (else
-    first) option, enabled fields, no buttons."""
+    `action`; last field wins on a clash, except ticked boxes sharing a name, sent as a list):
+    checked boxes only, a select's selected (else first) option, a multiple select's selected
+    ones, enabled fields, no buttons."""
 
     def __init__(self, action=None):
         super().__init__()
         self.action, self.data = action, {}
         self._in_form = action is None
         self._select, self._first_option, self._textarea, self._text = None, None, None, []
+        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -51,15 +53,23 @@ class _FormReader(HTMLParser):
             kind = attrs.get("type", "text")
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            if kind not in ("submit", "button", "image", "reset"):
-                self.data[attrs["name"]] = attrs.get("value") or ("on" if kind == "checkbox" else "")
+            value = attrs.get("value") or ("on" if kind == "checkbox" else "")
+            if kind == "checkbox" and attrs["name"] in self.data:
+                # A group of boxes sharing a name sends each ticked one.
+                held = self.data[attrs["name"]]
+                self.data[attrs["name"]] = [*(held if isinstance(held, list) else [held]), value]
+            elif kind not in ("submit", "button", "image", "reset"):
+                self.data[attrs["name"]] = value
         elif tag == "select" and attrs.get("name"):
             self._select, self._first_option = attrs["name"], None
+            self._multiple = "multiple" in attrs
         elif tag == "option" and self._select:
             value = attrs.get("value") or ""
             if self._first_option is None:
                 self._first_option = value
-            if "selected" in attrs:
+            if "selected" in attrs and self._multiple:
+                self.data.setdefault(self._select, []).append(value)
+            elif "selected" in attrs:
                 self.data[self._select] = value
         elif tag == "textarea" and attrs.get("name"):
             self._textarea, self._text = attrs["name"], []
@@ -68,7 +78,8 @@ class _FormReader(HTMLParser):
         if tag == "form" and self.action is not None:
             self._in_form = False
         elif tag == "select" and self._select:
-            if self._select not in self.data:
+            # A multiple select with nothing selected sends nothing; a single one its first option.
+            if self._select not in self.data and not self._multiple:
                 self.data[self._select] = self._first_option or ""
             self._select = None
         elif tag == "textarea" and self._textarea:
