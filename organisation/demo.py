@@ -1,6 +1,10 @@
 """The demo's appetite statements: illustrative, as the September 2017 paper sets no
 appetite. Chosen so some of its risks fall outside appetite (1, 3, 7 and 12). The
-financial category is left without one, for a risk manager to set."""
+financial category is left without one, for a risk manager to set.
+
+Approved at the September 2017 meeting, so after that meeting's review round opened:
+the round, closed and signed off, is not held to it (risks.appetite.applies_to_round);
+a round opened later is."""
 
 from datetime import date
 
@@ -9,7 +13,7 @@ from organisation.services import set_appetite
 
 REASON = "Illustrative appetite for the demo (the September 2017 paper states none)"
 APPROVED_BY = "Audit Panel"
-APPROVED_ON = date(2017, 6, 20)
+APPROVED_ON = date(2017, 9, 22)
 
 # category key -> (appetite level key, tolerance, statement)
 DEMO_APPETITES = {
