@@ -2,9 +2,9 @@
 appetite. Chosen so some of its risks fall outside appetite (1, 3, 7 and 12). The
 financial category is left without one, for a risk manager to set.
 
-Approved at the September 2017 meeting, so after that meeting's review round opened:
-the round, closed and signed off, is not held to it (risks.appetite.applies_to_round);
-a round opened later is."""
+Approved at the December 2017 meeting, after the demo's rounds opened (September's, and
+the December one tests open on 1 November 2017): they are not held to it
+(risks.appetite.applies_to_round); a round opened from then on is."""
 
 from datetime import date
 
@@ -13,7 +13,7 @@ from organisation.services import set_appetite
 
 REASON = "Illustrative appetite for the demo (the September 2017 paper states none)"
 APPROVED_BY = "Audit Panel"
-APPROVED_ON = date(2017, 9, 22)
+APPROVED_ON = date(2017, 12, 12)
 
 # category key -> (appetite level key, tolerance, statement)
 DEMO_APPETITES = {

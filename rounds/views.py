@@ -68,6 +68,7 @@ def round_data(review_round, query=None):
         "status_labels": status.STATUS_LABELS,
         "outstanding_count": sum(1 for row in all_rows if not row.done),
         "overdue_count": sum(1 for row in all_rows if row.overdue),
+        "no_plan_count": sum(1 for row in all_rows if row.needs_plan),
         "no_address": [group for group in owners if group.owner and not group.owner.email and group.outstanding],
         "failures": reminders.failures(review_round),
         "sent": list(review_round.reminders.filter(sent_at__isnull=False).select_related("owner").order_by("-sent_at")[:50]),

@@ -20,7 +20,7 @@ TODAY = timezone.localdate()
 NO_PLAN = "No action plan: record control actions with owners and due dates, or an acceptance."
 
 
-def set_financial_appetite(user, *, tolerance=12, approved_on=datetime.date(2017, 11, 20)):
+def set_financial_appetite(user, *, tolerance=12, approved_on=datetime.date(2017, 10, 17)):
     set_appetite(category=RiskCategory.objects.get(key="financial"), level=AppetiteLevel.objects.get(key="cautious"),
                  statement="We accept some financial risk where value for money is clear.", tolerance=tolerance,
                  approved_by="Audit Panel", approved_on=approved_on, user=user, reason="Financial appetite agreed")
@@ -55,7 +55,7 @@ def page_text(client, risk):
 def test_risk_page_says_outside_appetite_with_no_plan(client_for, financial):
     page = page_text(client_for("smt"), financial)
     assert "Risk appetite" in page and "Cautious" in page and "A current score of up to 12" in page
-    assert "By Audit Panel on 20 November 2017" in page
+    assert "By Audit Panel on 17 October 2017" in page
     assert "Current score 20 is above the tolerance of 12: outside appetite." in page
     assert "The target score" in page
     assert NO_PLAN in page
@@ -211,3 +211,91 @@ def test_withdraw_is_refused_to_others(client_for, users, financial, username, e
     response = client_for(username).post(reverse("risks:withdraw_acceptance", args=[financial.pk]),
                                          {"version": funding().version, "acceptance": acceptance.pk, "reason": "x"})
     assert response.status_code == expected and AppetiteAcceptance.objects.filter(pk=acceptance.pk).exists()
+
+
+# Review rounds ------------------------------------------------------------------------------
+
+def december_round(user):
+    from rounds import services as round_services
+
+    return round_services.open_round(meeting_date=datetime.date(2017, 12, 12), opens_on=datetime.date(2017, 11, 1),
+                                     deadline=datetime.date(2017, 11, 24), user=user)
+
+
+def rows_by_ref(review_round):
+    from rounds.status import risk_rows
+
+    return {row.risk.ref: row for row in risk_rows(review_round)}
+
+
+def confirm_all(review_round, user):
+    from rounds import services as round_services
+
+    for risk in Risk.objects.open_on(review_round.opens_on):
+        round_services.confirm_unchanged(review_round=review_round, risk_id=risk.pk, user=user, words="Unchanged")
+
+
+def test_done_when_a_december_round_counts_a_missing_plan_until_one_is_recorded(client_for, users, financial):
+    from rounds import services as round_services
+
+    review_round = december_round(users["author"])
+    confirm_all(review_round, users["smt"])
+    rows = rows_by_ref(review_round)
+    assert rows["4"].needs_plan and not rows["4"].done
+    # The demo's own appetites were approved on 12 December 2017, after this round opened.
+    assert [ref for ref, row in rows.items() if not row.done] == ["4"]
+    assert round_services.outstanding_for_paper(review_round.paper)[0].endswith(
+        "outside appetite with no action plan.")
+    client = client_for("smt")
+    page = " ".join(client.get(reverse("rounds:detail", args=[review_round.pk])).content.decode().split())
+    assert "Outside appetite with no action plan: 1" in page and "(outside appetite with no action plan)" in page
+    response = client.post(reverse("rounds:sign_off", args=[review_round.pk]), {"note": "Early"})
+    assert "risk 4 is outside appetite with no action plan" in response.content.decode()
+    # The owner sees it under "My updates".
+    owner = funding().ordered_owners()[0]
+    client.force_login(owner.user, backend="django.contrib.auth.backends.ModelBackend")
+    home = " ".join(client.get(reverse("home")).content.decode().split())
+    assert "Risk 4: Adequate funding" in home and "Outside appetite with no action plan:" in home
+    accept(users["smt"], funding())
+    assert rows_by_ref(review_round)["4"].done
+    assert round_services.outstanding_for_paper(review_round.paper) == ["The SMT has not signed off the register for this round."]
+
+
+def test_a_plan_action_on_the_edit_page_stops_the_round_counting_it(client_for, users, financial):
+    from tests.edit_helpers import edit_data
+
+    review_round = december_round(users["author"])
+    assert rows_by_ref(review_round)["4"].needs_plan
+    control = financial.controls.get(status=Control.Status.IN_PROGRESS)
+    data = edit_data(financial, reason="Plan to come within appetite")
+    row = next(key.removesuffix("-id") for key, value in data.items()
+               if key.startswith("controls-") and key.endswith("-id") and value == str(control.pk))
+    owner = Owner.objects.order_by("pk").first()
+    response = client_for("smt").post(reverse("risks:edit", args=[financial.pk]), {**data, f"{row}-owner": owner.pk})
+    assert response.status_code == 302
+    assert Control.objects.get(pk=control.pk).owner == owner
+    assert not rows_by_ref(review_round)["4"].needs_plan
+
+
+def test_a_round_opened_before_the_appetite_was_approved_is_not_held_to_it(users):
+    set_financial_appetite(users["author"], approved_on=datetime.date(2017, 11, 2))
+    review_round = december_round(users["author"])
+    assert not rows_by_ref(review_round)["4"].needs_plan
+
+
+def test_the_september_round_is_not_reopened(financial):
+    """It opened on 1 September 2017, before any appetite was approved (the demo's, and financial's here)."""
+    from rounds import status
+    from rounds.models import ReviewRound
+
+    review_round = ReviewRound.objects.get(paper__meeting_date="2017-09-22")
+    assert all(row.done and not row.needs_plan for row in status.risk_rows(review_round))
+    assert status.sign_off_state(review_round).current
+
+
+def test_round_page_queries_are_fixed(client_for, users, financial, django_assert_max_num_queries):
+    review_round = december_round(users["author"])
+    client = client_for("smt")
+    client.get(reverse("rounds:detail", args=[review_round.pk]))
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("rounds:detail", args=[review_round.pk])).status_code == 200
