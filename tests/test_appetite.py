@@ -299,3 +299,41 @@ def test_round_page_queries_are_fixed(client_for, users, financial, django_asser
     client.get(reverse("rounds:detail", args=[review_round.pk]))
     with django_assert_max_num_queries(30):
         assert client.get(reverse("rounds:detail", args=[review_round.pk])).status_code == 200
+
+
+# The start page ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username", ["smt", "author", "admin"])
+def test_start_page_lists_risks_outside_appetite(client_for, users, financial, username):
+    client = client_for(username)
+    page = " ".join(client.get(reverse("home")).content.decode().split())
+    section = page.split('id="outside-appetite"')[1]
+    assert "Adequate funding" in section and "20, above the tolerance of 12 (Financial)" in section
+    assert financial.owner_names.split(" / ")[0] in section
+    assert "No plan" in section
+    accept(users["smt"], funding())
+    section = " ".join(client.get(reverse("home")).content.decode().split()).split('id="outside-appetite"')[1]
+    assert f"Accepted until {(TODAY + datetime.timedelta(days=90)):%-d %b %Y}" in section
+
+
+def test_start_page_of_the_panel_has_no_such_list(client_for, financial):
+    assert 'id="outside-appetite"' not in client_for("panel").get(reverse("home")).content.decode()
+
+
+def test_start_page_queries_do_not_grow_with_risks_outside_appetite(client_for, users, financial,
+                                                                     django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("author")
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("home"))
+    category = RiskCategory.objects.get(key="financial")
+    for risk in Risk.objects.open().exclude(category=category)[:5]:
+        risk.category = category
+        risk.current_likelihood, risk.current_impact = 5, 5
+        risk.save()
+    with django_assert_num_queries(len(before)):
+        response = client.get(reverse("home"))
+    assert len(response.context["outside_appetite"]) >= 6
