@@ -151,9 +151,23 @@ def test_accept_is_refused_to_others(client_for, financial, username, expected):
     assert not AppetiteAcceptance.objects.exists()
 
 
-def test_accept_wrong_method(client_for, financial):
-    url = reverse("risks:accept_outside_appetite", args=[financial.pk])
-    assert client_for("smt").put(url).status_code == 405
+def test_accept_is_refused_to_a_reader_of_the_register(client, django_user_model, financial):
+    """Seeing the register is not enough: editing it, or managing the settings, is."""
+    from django.contrib.auth.models import Permission
+
+    reader = django_user_model.objects.create_user("reader")
+    reader.user_permissions.add(Permission.objects.get(codename="view_risk", content_type__app_label="risks"))
+    client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("risks:detail", args=[financial.pk])).status_code == 200
+    assert client.post(reverse("risks:accept_outside_appetite", args=[financial.pk]),
+                       acceptance_data(financial)).status_code == 403
+    assert not AppetiteAcceptance.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["risks:accept_outside_appetite", "risks:withdraw_acceptance"])
+def test_appetite_pages_wrong_method(client_for, financial, name):
+    response = client_for("smt").put(reverse(name, args=[financial.pk]))
+    assert response.status_code == 405
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -167,6 +181,10 @@ def test_accept_wrong_method(client_for, financial):
     ({"accepted_by": ""}, "Enter who accepts the risk."),
     ({"reason": ""}, "Enter why the risk is accepted above the tolerance."),
     ({"expires_on": "2018-02-31"}, "Enter a real date"),
+    ({"expires_on": "2099-12-31"}, "Enter a date from 1 January 1990"),
+    ({"accepted_on": "0001-01-01"}, "Enter a date from 1 January 1990"),
+    ({"reason": "x" * 501}, "500 characters"),
+    ({"accepted_by": "Rebecca\x00Lawrence"}, "Remove the null character"),
 ])
 def test_accept_refuses_bad_input(client_for, financial, overrides, message):
     response = client_for("smt").post(reverse("risks:accept_outside_appetite", args=[financial.pk]),
@@ -309,6 +327,13 @@ def test_the_september_round_is_not_reopened(financial):
     review_round = ReviewRound.objects.get(paper__meeting_date="2017-09-22")
     assert all(row.done and not row.needs_plan for row in status.risk_rows(review_round))
     assert status.sign_off_state(review_round).current
+
+
+def test_a_closed_round_is_never_reopened_by_an_appetite(users, financial):
+    review_round = december_round(users["author"])
+    review_round.closed_at = timezone.now()
+    review_round.save()
+    assert not any(row.needs_plan for row in rows_by_ref(review_round).values())
 
 
 def test_round_page_queries_do_not_grow_with_risks_outside_appetite(client_for, users, financial,
