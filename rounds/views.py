@@ -95,11 +95,12 @@ def round_csv(request, pk):
     response["Content-Disposition"] = (
         f'attachment; filename="review-round-{review_round.paper.meeting_date:%Y-%m-%d}.csv"')
     writer = csv.writer(response)
-    writer.writerow(["Ref", "Risk", "Owners", "Status", "Overdue", "Next review"])
+    writer.writerow(["Ref", "Risk", "Owners", "Status", "Overdue", "Next review", "Risk appetite"])
     for row in data["rows"]:
         writer.writerow([row.risk.ref, row.risk.title, " / ".join(o.name for o in row.owners), row.status_label,
                          "Yes" if row.overdue else "No",
-                         row.risk.next_review.isoformat() if row.risk.next_review else ""])
+                         row.risk.next_review.isoformat() if row.risk.next_review else "",
+                         status.NO_PLAN_LABEL if row.needs_plan else ""])
     return response
 
 

@@ -285,6 +285,9 @@ def test_done_when_a_december_round_counts_a_missing_plan_until_one_is_recorded(
     client = client_for("smt")
     page = " ".join(client.get(reverse("rounds:detail", args=[review_round.pk])).content.decode().split())
     assert "Outside appetite with no action plan: 1" in page and "(outside appetite with no action plan)" in page
+    csv_lines = client.get(reverse("rounds:csv", args=[review_round.pk])).content.decode().splitlines()
+    assert [line for line in csv_lines if line.endswith(",Outside appetite with no action plan")] == [
+        line for line in csv_lines if line.startswith("4,")]
     response = client.post(reverse("rounds:sign_off", args=[review_round.pk]), {"note": "Early"})
     assert "risk 4 is outside appetite with no action plan" in response.content.decode()
     # The owner sees it under "My updates".
