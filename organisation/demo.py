@@ -1,6 +1,10 @@
 """The demo's appetite statements: illustrative, as the September 2017 paper sets no
 appetite. Chosen so some of its risks fall outside appetite (1, 3, 7 and 12). The
-financial category is left without one, for a risk manager to set."""
+financial category is left without one, for a risk manager to set.
+
+Approved at the December 2017 meeting, after the demo's rounds opened (September's, and
+the December one tests open on 1 November 2017): they are not held to it
+(risks.appetite.applies_to_round); a round opened from then on is."""
 
 from datetime import date
 
@@ -9,7 +13,7 @@ from organisation.services import set_appetite
 
 REASON = "Illustrative appetite for the demo (the September 2017 paper states none)"
 APPROVED_BY = "Audit Panel"
-APPROVED_ON = date(2017, 6, 20)
+APPROVED_ON = date(2017, 12, 12)
 
 # category key -> (appetite level key, tolerance, statement)
 DEMO_APPETITES = {

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from controls.models import Control
 from riskregister import access
+from risks.appetite import outside_with_statuses
 from risks.models import Review, Risk
 from rounds.status import my_updates
 
@@ -96,6 +97,13 @@ def recent_changes(user, limit=RECENT_CHANGES):
             ))
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+def risks_outside_appetite(today):
+    """Open risks above their category's tolerance, each with its plan's state (a fixed number of queries)."""
+    risks = Risk.objects.open().with_owners().order_by("ref_number", "ref_suffix")
+    return [{"risk": risk, "owners": risk.ordered_owners(), "appetite": status}
+            for risk, status in outside_with_statuses(risks, today)]
 
 
 def dashboard(user):

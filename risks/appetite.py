@@ -47,6 +47,19 @@ class AppetiteStatus:
         """Outside appetite with no plan: actions with owners and dates, or an acceptance in force."""
         return self.outside and not self.has_plan
 
+    @property
+    def plan_state(self):
+        """For a risk outside appetite: "plan" (actions), "accepted" (an acceptance only) or "none"."""
+        if self.plan_actions:
+            return "plan"
+        return "accepted" if self.acceptance is not None else "none"
+
+
+def applies_to_round(appetite, opens_on):
+    """Whether a review round opened on `opens_on` holds risks to this appetite: only one
+    approved by then (the round asks owners for what was expected when it opened)."""
+    return appetite is not None and appetite.approved_on <= opens_on
+
 
 def is_plan_action(control):
     return (control.kind == Control.Kind.ACTION and control.status not in Control.FINISHED
@@ -72,7 +85,9 @@ def statuses(risks, today, org=None):
     """{risk id: AppetiteStatus} for `risks` in two queries, whatever their number."""
     ids = [risk.id for risk in risks]
     controls, acceptances = {}, {}
-    for control in Control.objects.filter(risk_id__in=ids, kind=Control.Kind.ACTION).exclude(status__in=Control.FINISHED):
+    actions = (Control.objects.filter(risk_id__in=ids, kind=Control.Kind.ACTION).exclude(status__in=Control.FINISHED)
+               .select_related("owner").order_by("due_date", "position", "pk"))
+    for control in actions:
         controls.setdefault(control.risk_id, []).append(control)
     for acceptance in AppetiteAcceptance.objects.filter(risk_id__in=ids, expires_on__gte=today, accepted_on__lte=today):
         acceptances.setdefault(acceptance.risk_id, []).append(acceptance)
@@ -81,6 +96,13 @@ def statuses(risks, today, org=None):
                             today=today, org=org)
         for risk in risks
     }
+
+
+def outside_with_statuses(queryset, today, org=None):
+    """[(risk, AppetiteStatus)] for the risks of `queryset` outside appetite, in three queries."""
+    risks = list(outside_appetite(queryset))
+    found = statuses(risks, today, org)
+    return [(risk, found[risk.id]) for risk in risks]
 
 
 def with_current_score(queryset):

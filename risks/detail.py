@@ -2,11 +2,13 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from controls.models import Control
 from organisation.current import current
 from panel.queries import items_for_risk
-from risks.models import Review, Risk, RiskDependency, score_summary
+from risks.appetite import status_for
+from risks.models import AppetiteAcceptance, Review, Risk, RiskDependency, score_summary
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 480, 200, 32
 
@@ -31,6 +33,15 @@ def score_chart(reviews):
     }
 
 
+def appetite_section(risk, controls):
+    """The risk's appetite status, and the latest acceptance that has lapsed (when none is in force)."""
+    today = timezone.localdate()
+    acceptances = list(risk.appetite_acceptances.all())
+    status = status_for(risk, controls=controls, acceptances=acceptances, today=today)
+    lapsed = next((a for a in acceptances if a.expires_on < today), None) if status.acceptance is None else None
+    return {"status": status, "lapsed": lapsed, "today": today}
+
+
 def risk_page_data(pk):
     risk = get_object_or_404(
         Risk.objects.with_owners().select_related("parent").prefetch_related(
@@ -39,6 +50,7 @@ def risk_page_data(pk):
             Prefetch("dependents", queryset=RiskDependency.objects.select_related("risk")),
             Prefetch("controls", queryset=Control.objects.select_related("owner").order_by("position", "pk")),
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("reviewed_on", "pk")),
+            Prefetch("appetite_acceptances", queryset=AppetiteAcceptance.objects.order_by("-expires_on", "-pk")),
         ),
         pk=pk,
     )
@@ -55,6 +67,7 @@ def risk_page_data(pk):
     ]
     return {
         "risk": risk,
+        "appetite": appetite_section(risk, controls),
         "owners": risk.ordered_owners(),
         "primary_category": current().category(risk.category_id) if risk.category_id else None,
         "other_categories": list(risk.secondary_categories.all()),

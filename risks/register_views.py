@@ -12,7 +12,7 @@ from riskregister import access
 from risks import exports
 from risks.categories import attach, describe
 from risks.filters import CELL_PARAMS, RiskFilter
-from risks.heatmap import heat_map
+from risks.heatmap import heat_map, tolerance_marking
 from risks.models import TREND_GLYPHS, Risk, band_for
 
 # The register needs only these columns (the exports use the same rows).
@@ -80,7 +80,9 @@ def register(request):
         around = request.GET.copy()
         for param in CELL_PARAMS:
             around.pop(param, None)
-        context["heat_map"] = heat_map(RiskFilter(around, queryset=Risk.objects.all()).qs, request.GET)
+        marking = context["tolerance"] = tolerance_marking(request.GET)
+        context["heat_map"] = heat_map(RiskFilter(around, queryset=Risk.objects.all()).qs, request.GET,
+                                       tolerance=marking["tolerance"])
         context["cell_selected"] = any(request.GET.get(param) for param in CELL_PARAMS)
     context["query"] = request.GET.urlencode()
     return render(request, "risks/register.html", context)

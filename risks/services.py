@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from controls.services import apply_control_changes
-from riskregister.tracking import check_reason, delete_tracked, lock_versioned, save_tracked
-from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
+from riskregister.tracking import REASON_MAX_LENGTH, check_reason, delete_tracked, lock_versioned, save_tracked
+from risks.appetite import status_for
+from risks.models import AppetiteAcceptance, Owner, Review, Risk, RiskDependency, RiskOwner
 
 RISK_EDITABLE_FIELDS = (
     "ref", "title", "description", "summary_heading", "summary_statement", "parent",
@@ -209,3 +210,64 @@ def restore_risk_revision(*, risk_id, history_id, expected_version, user, reason
     _set_secondary_categories(risk, list(risk.secondary_categories.all()))
     risk.version += 1
     return save_tracked(risk, user=user, reason=reason)
+
+
+# Risk appetite: acceptances of a risk outside appetite ----------------------------------
+
+def _appetite_status(risk, today):
+    return status_for(risk, controls=list(risk.controls.all()),
+                      acceptances=list(risk.appetite_acceptances.all()), today=today)
+
+
+@transaction.atomic
+def accept_outside_appetite(*, risk_id, expected_version, user, accepted_by, reason, accepted_on, expires_on):
+    """Record a named person's acceptance of a risk outside appetite, until `expires_on`.
+
+    The reason is the acceptance's and its revision's (and the risk's revision, whose
+    version moves on so the acceptance shows in the risk's history). ValidationError,
+    nothing written, for a risk within appetite (or with none), a closed risk, or dates
+    out of order; ConflictError if the risk changed since the form was shown.
+    """
+    today = timezone.localdate()
+    risk = lock_risk(risk_id, expected_version)
+    status = _appetite_status(risk, today)
+    if not risk.is_open:
+        raise ValidationError(f"Risk {risk.ref} is closed: it needs no acceptance.")
+    if not status.outside:
+        raise ValidationError(
+            f"Risk {risk.ref} is not outside appetite, so there is nothing to accept: "
+            + ("its category has no appetite set." if status.appetite is None
+               else f"its current score {status.current_score} is within the tolerance of {status.appetite.tolerance}."))
+    errors = {}
+    if accepted_on and accepted_on > today:
+        errors["accepted_on"] = f"The acceptance cannot be given in the future: enter today ({today:%Y-%m-%d}) or earlier."
+    if expires_on and expires_on < today:
+        errors["expires_on"] = f"The acceptance must expire today or later ({today:%Y-%m-%d} or after)."
+    elif expires_on and accepted_on and expires_on <= accepted_on:
+        errors["expires_on"] = f"The acceptance must expire after the day it is given ({accepted_on:%Y-%m-%d})."
+    if errors:
+        raise ValidationError(errors)
+    acceptance = AppetiteAcceptance(risk=risk, accepted_by=accepted_by.strip(), reason=reason.strip(),
+                                    accepted_on=accepted_on, expires_on=expires_on, recorded_by=user)
+    save_tracked(acceptance, user=user, reason=reason)
+    risk.version += 1
+    summary = f"Accepted outside appetite by {acceptance.accepted_by} until {expires_on:%d %B %Y}: {reason.strip()}"
+    save_tracked(risk, user=user, reason=summary[:REASON_MAX_LENGTH])
+    return acceptance
+
+
+@transaction.atomic
+def withdraw_acceptance(*, risk_id, acceptance_id, expected_version, user, reason):
+    """Withdraw an acceptance before it expires: it is deleted with a revision saying who and
+    why (its history keeps it), and the risk's version moves on. From then the risk needs
+    a plan again if it is still outside appetite."""
+    risk = lock_risk(risk_id, expected_version)
+    acceptance = AppetiteAcceptance.objects.filter(risk=risk, pk=acceptance_id).first()
+    if acceptance is None:
+        raise ValidationError("This acceptance was already withdrawn: nothing was changed.")
+    check_reason(reason)
+    delete_tracked(acceptance, user=user, reason=reason)
+    risk.version += 1
+    summary = f"Acceptance by {acceptance.accepted_by} withdrawn: {reason.strip()}"
+    save_tracked(risk, user=user, reason=summary[:REASON_MAX_LENGTH])
+    return acceptance

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from risks import dependency_views, register_views, views, workbook_views
+from risks import appetite_views, dependency_views, register_views, views, workbook_views
 
 app_name = "risks"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/history/<int:history_id>/restore/", views.restore, name="restore"),
     path("<int:pk>/dependencies/", dependency_views.dependencies, name="dependencies"),
     path("<int:pk>/dependencies/<int:dependency>/remove/", dependency_views.remove_dependency, name="remove_dependency"),
+    # Risk appetite (issue 17): accept a risk outside appetite, withdraw an acceptance.
+    path("<int:pk>/appetite/accept/", appetite_views.accept, name="accept_outside_appetite"),
+    path("<int:pk>/appetite/withdraw/", appetite_views.withdraw, name="withdraw_acceptance"),
     path("export.csv", register_views.export_csv, name="export_csv"),
     path("export.xlsx", register_views.export_xlsx, name="export_xlsx"),
     # The full register workbook, out and in (issue 14).

@@ -96,6 +96,8 @@ def message(reminder, rows):
             "ref": row.risk.ref, "title": row.risk.title,
             "review_url": settings.SITE_URL + reverse("risks:review", args=[row.risk.pk]),
             "confirm_url": settings.SITE_URL + reverse("rounds:confirm", args=[review_round.pk, row.risk.pk]),
+            "needs_plan": row.needs_plan,
+            "appetite_url": settings.SITE_URL + reverse("risks:detail", args=[row.risk.pk]) + "#risk-appetite",
         } for row in rows],
         "dashboard_url": settings.SITE_URL + reverse("home"),
     }

@@ -122,8 +122,11 @@ def sign_off(*, review_round, user, note=""):
     ReviewRound.objects.select_for_update().get(pk=review_round.pk)
     outstanding = [row for row in status.risk_rows(review_round) if not row.done]
     if outstanding:
-        refs = ", ".join(row.risk.ref for row in outstanding)
-        raise ValidationError(f"The register cannot be signed off yet: risk {refs} still awaits an update.")
+        waiting = ", ".join(row.risk.ref for row in outstanding if row.status not in status.DONE)
+        no_plan = ", ".join(row.risk.ref for row in outstanding if row.status in status.DONE)
+        raise ValidationError("The register cannot be signed off yet: " + "; ".join(filter(None, [
+            waiting and f"risk {waiting} still awaits an update",
+            no_plan and f"risk {no_plan} is {status.NO_PLAN_LABEL.lower()}"])) + ".")
     digest, versions = status.register_state(review_round)
     return SignOff.objects.create(round=review_round, signed_by=user, note=(note or "").strip(),
                                   register_sha256=digest, risk_versions=versions)
@@ -139,7 +142,8 @@ def outstanding_for_paper(paper):
     rows = status.risk_rows(review_round)
     items = [
         f"Risk {row.risk.ref} ({row.risk.title}), owned by {' / '.join(o.name for o in row.owners) or 'nobody'}: "
-        "not updated in this round."
+        + ("not updated in this round." if row.status not in status.DONE
+           else "outside appetite with no action plan.")
         for row in rows if not row.done
     ]
     state = status.sign_off_state(review_round, [row.risk for row in rows])

@@ -8,10 +8,13 @@ from datetime import date
 
 from django.utils import timezone
 
+from organisation.current import current
+from risks.appetite import applies_to_round, statuses
 from risks.models import Review, Risk
 from rounds.models import Confirmation, SignOff
 
 AWAITING, UPDATED, CONFIRMED, CLOSED = "awaiting", "updated", "confirmed", "closed"
+NO_PLAN_LABEL = "Outside appetite with no action plan"
 STATUS_LABELS = {
     AWAITING: "Awaiting update", UPDATED: "Updated", CONFIRMED: "Confirmed unchanged", CLOSED: "Closed",
 }
@@ -25,6 +28,8 @@ class RiskRow:
     status: str
     overdue: bool
     confirmation: Confirmation | None = None
+    # Outside its category's appetite with no plan, in a round held to that appetite.
+    needs_plan: bool = False
 
     @property
     def status_label(self):
@@ -32,7 +37,7 @@ class RiskRow:
 
     @property
     def done(self):
-        return self.status in DONE
+        return self.status in DONE and not self.needs_plan
 
 
 @dataclass
@@ -54,8 +59,21 @@ def round_risks(review_round):
     return Risk.objects.open_on(review_round.opens_on).with_owners()
 
 
+def needing_plans(review_round, risks, today):
+    """Ids of the round's open risks outside appetite with no plan, held to an appetite approved
+    by the day the round opened. A closed round is a record: it is never reopened by it."""
+    if not review_round.is_open:
+        return set()
+    org = current()
+    held = [risk for risk in risks if risk.closed_on is None
+            and applies_to_round(org.appetite_for(risk.category_id), review_round.opens_on)]
+    if not held:
+        return set()
+    return {pk for pk, appetite in statuses(held, today, org).items() if appetite.needs_plan}
+
+
 def risk_rows(review_round, today=None):
-    """One row per risk in the round, with its status (four queries, whatever the size)."""
+    """One row per risk in the round, with its status (a fixed number of queries, whatever the size)."""
     today = today or timezone.localdate()
     risks = list(round_risks(review_round))
     ids = [risk.pk for risk in risks]
@@ -67,6 +85,7 @@ def risk_rows(review_round, today=None):
                    .values_list("risk_id", flat=True))
     edited = set(Risk.history.filter(id__in=ids, history_date__gte=review_round.opened_at)
                  .values_list("id", flat=True))
+    no_plan = needing_plans(review_round, risks, today)
     rows = []
     for risk in risks:
         if risk.closed_on is not None:
@@ -80,7 +99,7 @@ def risk_rows(review_round, today=None):
         rows.append(RiskRow(
             risk=risk, owners=risk.ordered_owners(), status=status,
             overdue=status == AWAITING and today > review_round.deadline,
-            confirmation=confirmations.get(risk.pk),
+            confirmation=confirmations.get(risk.pk), needs_plan=risk.pk in no_plan,
         ))
     return rows
 

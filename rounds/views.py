@@ -68,6 +68,7 @@ def round_data(review_round, query=None):
         "status_labels": status.STATUS_LABELS,
         "outstanding_count": sum(1 for row in all_rows if not row.done),
         "overdue_count": sum(1 for row in all_rows if row.overdue),
+        "no_plan_count": sum(1 for row in all_rows if row.needs_plan),
         "no_address": [group for group in owners if group.owner and not group.owner.email and group.outstanding],
         "failures": reminders.failures(review_round),
         "sent": list(review_round.reminders.filter(sent_at__isnull=False).select_related("owner").order_by("-sent_at")[:50]),
@@ -94,11 +95,12 @@ def round_csv(request, pk):
     response["Content-Disposition"] = (
         f'attachment; filename="review-round-{review_round.paper.meeting_date:%Y-%m-%d}.csv"')
     writer = csv.writer(response)
-    writer.writerow(["Ref", "Risk", "Owners", "Status", "Overdue", "Next review"])
+    writer.writerow(["Ref", "Risk", "Owners", "Status", "Overdue", "Next review", "Risk appetite"])
     for row in data["rows"]:
         writer.writerow([row.risk.ref, row.risk.title, " / ".join(o.name for o in row.owners), row.status_label,
                          "Yes" if row.overdue else "No",
-                         row.risk.next_review.isoformat() if row.risk.next_review else ""])
+                         row.risk.next_review.isoformat() if row.risk.next_review else "",
+                         status.NO_PLAN_LABEL if row.needs_plan else ""])
     return response
 
 

@@ -60,6 +60,9 @@ EXPECTED = {
     "risks:restore": (LOGIN, 403, 200, 403, 200),
     "risks:dependencies": (LOGIN, 403, 200, 403, 200),
     "risks:remove_dependency": (LOGIN, 405, 405, 405, 405),  # a POST
+    # Risk appetite (issue 17): SMT editors and risk managers (the author holds manage_settings).
+    "risks:accept_outside_appetite": (LOGIN, 403, 200, 200, 200),
+    "risks:withdraw_acceptance": (LOGIN, 403, 200, 200, 200),  # none in force here: the page says so
     # Drafts of papers (issue 4)
     "reports:list": (LOGIN, 403, 200, 200, 200),
     "reports:create": (LOGIN, 403, 403, 200, 200),

@@ -147,7 +147,7 @@ def test_round_csv(december, client_for):
     response = client_for("smt").get(reverse("rounds:csv", args=[december.pk]), {"status": "awaiting"})
     lines = response.content.decode().splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert lines[0] == "Ref,Risk,Owners,Status,Overdue,Next review" and len(lines) == 16
+    assert lines[0] == "Ref,Risk,Owners,Status,Overdue,Next review,Risk appetite" and len(lines) == 16
     assert "Awaiting update,Yes" in lines[1]
 
 

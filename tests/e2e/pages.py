@@ -19,6 +19,7 @@ SIGNED_IN_PAGES = [
     "home", "register", "risk", "risk-edit", "risk-edit-error", "review", "review-error", "history", "restore", "conflict",
     "rounds", "round", "round-confirm", "round-confirm-error", "round-sign-off", "owners", "owner-edit", "owner-edit-error",
     "risk-dependencies", "lever-coverage", "panel-items", "risk-partners-error",
+    "risk-outside-appetite", "appetite-accept", "appetite-accept-error", "appetite-withdraw", "register-tolerance",
     "import-upload", "import-upload-error", "import-preview", "import-preview-error",
     "post-too-large", "password-change", "password-change-error", "password-change-done",
 ]
@@ -62,6 +63,13 @@ def lever_in_use():
     from organisation.models import Lever
 
     return Lever.objects.get(key=Control.objects.exclude(lever="").values_list("lever", flat=True).first())
+
+
+def outside_appetite():
+    """Risk 1 "Address vulnerability": outside the demo's operations appetite (16 above 12)."""
+    from risks.models import Risk
+
+    return Risk.objects.get(ref="1")
 
 
 def changed_workbook():
@@ -186,6 +194,17 @@ def open_page(page, name):
             page.get_by_role("alert").wait_for()
     elif name == "round-sign-off":
         page.goto(f"/rounds/{september_round().pk}/sign-off/")
+    elif name == "risk-outside-appetite":
+        page.goto(f"/risks/{outside_appetite().pk}/")
+    elif name in ("appetite-accept", "appetite-accept-error"):
+        page.goto(f"/risks/{outside_appetite().pk}/appetite/accept/")
+        if name == "appetite-accept-error":
+            page.get_by_role("button", name="Record the acceptance").click()
+            page.get_by_role("alert").wait_for()
+    elif name == "appetite-withdraw":
+        page.goto(f"/risks/{outside_appetite().pk}/appetite/withdraw/")
+    elif name == "register-tolerance":
+        page.goto("/risks/?tolerance_category=operations")
     elif name == "risk-dependencies":
         page.goto(f"/risks/{adequate_funding().pk}/dependencies/")
     elif name == "owners":
