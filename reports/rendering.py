@@ -239,7 +239,7 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
         data["appendix_4"] = _appendix_4(source, risks, reviews, organisation, appetites)
         # Added with issue 15 (snapshots stored before it lack the key): the levers under the governance model.
-        data["lever_coverage"] = lever_matrix(source, risks)
+        data["lever_coverage"] = lever_matrix(source, risks, organisation)
     data["changes_since"] = None
     if with_changes and paper.include_changes:
         data["changes_since"] = changes_since_previous(paper, restricted=restricted, current=data)
