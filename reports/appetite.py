@@ -71,15 +71,21 @@ def appetite_of(org, risk):
     }
 
 
+def without_score(appetite):
+    """For the public pack: scores are restricted (Appendix 4), whether within appetite is not."""
+    return {key: value for key, value in appetite.items() if key != "score"}
+
+
 def is_plan_action(control):
     """A control action still to be delivered, with an owner and a due date (risks.appetite.is_plan_action)."""
     return (control.kind == Control.Kind.ACTION and control.status not in Control.FINISHED
             and bool(control.owner) and control.due_date is not None)
 
 
-def outside_appetite(source, risks, appetites):
+def outside_appetite(source, risks, appetites, *, restricted):
     """Each risk outside appetite with its plan: its control actions (owner, due date), the
-    acceptance in force on the register's day, or neither. Two queries whatever the number."""
+    acceptance in force on the register's day, or neither. Two queries whatever the number.
+    The current score only in the restricted pack (the public pack prints no scores)."""
     outside = [risk for risk in risks if appetites[risk.id]["within"] is False]
     ids = [risk.id for risk in outside]
     controls = source.controls(ids)
@@ -94,7 +100,8 @@ def outside_appetite(source, risks, appetites):
         in_force = [a for a in acceptances.get(risk.id, []) if a.in_force_on(source.day)]
         acceptance = max(in_force, key=lambda a: a.expires_on) if in_force else None
         entries.append({
-            "id": risk.id, "ref": risk.ref, "title": risk.title, **appetites[risk.id],
+            "id": risk.id, "ref": risk.ref, "title": risk.title,
+            **(appetites[risk.id] if restricted else without_score(appetites[risk.id])),
             "actions": actions,
             "acceptance": {
                 "accepted_by": acceptance.accepted_by, "reason": acceptance.reason,

@@ -111,15 +111,17 @@ def _trends_as_at(paper, risks, reviews):
 
 def _appendix_1(paper, risks, reviews, appetites):
     trends = _trends_as_at(paper, risks, reviews)
-    return [
+    rows = [
         {
             "id": risk.id, "ref": risk.ref, "title": risk.title, "description": risk.description,
             "owners": risk.owner_names, **trend_data(trends[risk.id]),
-            # Issue 17: shown when the paper's appetite column is on.
-            "appetite": appetites[risk.id],
         }
         for risk in risks
     ]
+    if paper.appetite_column:  # issue 17; without the score, which only the restricted pack prints
+        for row in rows:
+            row["appetite"] = paper_appetite.without_score(appetites[row["id"]])
+    return rows
 
 
 def _control(control, org):
@@ -223,7 +225,7 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
         "options": {"appetite_column": paper.appetite_column, "outside_appetite_section": paper.outside_appetite_section},
         "settings": paper_appetite.settings_data(
             organisation, categories_used={risk.category_id for risk in risks if risk.category_id}),
-        "outside_appetite": (paper_appetite.outside_appetite(source, risks, appetites)
+        "outside_appetite": (paper_appetite.outside_appetite(source, risks, appetites, restricted=restricted)
                              if paper.outside_appetite_section else None),
         "appendix_1": _appendix_1(paper, risks, reviews, appetites),
         "appendix_2": _appendix_2(paper, source, risks),

@@ -110,7 +110,7 @@ def test_the_column_header_is_tagged_as_a_column_header_in_the_pdf(december):
 def test_the_column_is_off_unless_switched_on(paper, demo, financial_cautious):
     data = rendering.gather(draft(paper, demo, date(2017, 12, 15)), restricted=False)
     assert data["options"] == {"appetite_column": False, "outside_appetite_section": False}
-    assert data["outside_appetite"] is None
+    assert data["outside_appetite"] is None and "appetite" not in data["appendix_1"][0]
     html = rendering.render_html(data)
     assert "Within appetite" not in html and "Risks outside appetite" not in html
     assert read_docx(FORMATS["docx"].export(data).content).tables[0].rows[0].cells[-1].text == "Risk owner"
@@ -130,12 +130,16 @@ def test_the_section_lists_the_risks_outside_appetite_with_no_plan(december):
     data = rendering.gather(december, restricted=False)
     outside = {risk["ref"]: risk for risk in data["outside_appetite"]}
     assert list(outside) == ["1", "3", "4", "7", "12"]
-    assert outside["4"]["category"] == "Financial" and outside["4"]["score"] == 20 and outside["4"]["tolerance"] == 12
+    assert outside["4"]["category"] == "Financial" and outside["4"]["tolerance"] == 12
     assert outside["4"]["has_plan"] is False
     html = rendering.render_html(data)
     section = html[html.index('id="outside-appetite"'):html.index('id="appendix-2"')]
     assert "Risk 4: Adequate funding" in section
-    assert "Category: Financial (Cautious). Current score 20 against a tolerance of 12." in section
+    # The public pack prints no scores (they are the restricted Appendix 4's).
+    assert ("Category: Financial (Cautious). Current score above the tolerance of 12 "
+            "(the scores are in the restricted pack).") in section
+    restricted_html = rendering.render_html(rendering.gather(december, restricted=True))
+    assert "Category: Financial (Cautious). Current score 20 against a tolerance of 12." in restricted_html
     assert "No plan recorded." in section
     assert "come from the organisation's settings" in section
     text = pdf_text(FORMATS["pdf"].export(data).content)
@@ -171,6 +175,14 @@ def test_the_section_shows_the_plan_as_it_stood_at_the_papers_date(paper, demo, 
     assert "Accepted by Chief Executive until 31 March 2018: Criticism comes with the office" in html
     paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(data).content).paragraphs]
     assert "Budget bid: Bid to the GLA for the funding gap – owner: Siobhan Peters; due: 31 March 2018" in paragraphs
+
+
+def test_the_public_snapshot_holds_no_scores(december):
+    public = rendering.gather(december, restricted=False)
+    assert all("score" not in row["appetite"] for row in public["appendix_1"])
+    assert all("score" not in risk for risk in public["outside_appetite"])
+    restricted = rendering.gather(december, restricted=True)
+    assert {risk["ref"]: risk["score"] for risk in restricted["outside_appetite"]}["4"] == 20
 
 
 # Appendix 4 --------------------------------------------------------------------

@@ -254,8 +254,9 @@ def _outside_appetite(document, data):
         document.add_paragraph("No risk is outside appetite.")
     for risk in data["outside_appetite"]:
         document.add_heading(f"Risk {risk['ref']}: {risk['title']}", level=4)
-        document.add_paragraph(f"Category: {risk['category']} ({risk['level']}). Current score {risk['score']} "
-                               f"against a tolerance of {risk['tolerance']}.")
+        score = (f"Current score {risk['score']} against a tolerance of {risk['tolerance']}" if risk.get("score")
+                 else f"Current score above the tolerance of {risk['tolerance']} (the scores are in the restricted pack)")
+        document.add_paragraph(f"Category: {risk['category']} ({risk['level']}). {score}.")
         if risk["actions"]:
             document.add_paragraph("Control actions:")
             for action in risk["actions"]:
