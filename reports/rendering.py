@@ -10,6 +10,7 @@ HTML and the PDF come from one template, templates/reports/paper.html.
 """
 
 from datetime import date
+from functools import partial
 
 from django.template.loader import render_to_string
 
@@ -155,9 +156,8 @@ def _appendix_2(paper, source, risks):
 
 
 def _appendix_4(source, risks, reviews, org, appetites):
-    def _score(likelihood, impact):
-        return paper_appetite.score(org, likelihood, impact)
-
+    """The register as at the source's day; bands (band_label) from the paper's settings `org`."""
+    _score = partial(paper_appetite.score, org)
     controls = source.controls([risk.id for risk in risks])
     partners = partner_alignments([risk.id for risk in risks])
     return [
@@ -190,7 +190,10 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     draft=False, so published files never say DRAFT.
 
     The register comes from `source` (a risks.register_source.RegisterSource;
-    by default paper.register_source()); the paper's own text and choices from `paper`.
+    by default paper.register_source()); the paper's own text and choices from `paper`;
+    the organisation's settings (name, bands, levers, categories, appetites) as at the
+    source's day (reports.appetite.settings_for), and what was used of them goes into
+    data["settings"], so rendering reads the snapshot only.
     If the author switched on "Changes since the last paper" (paper.include_changes),
     data["changes_since"] holds changes_since_previous (below) (with_changes=False
     leaves it out: the previous paper's own snapshot, gathered to compare with).
