@@ -8,13 +8,14 @@ a lever "used"."""
 
 from controls.models import Control
 from organisation.current import current
-from risks.models import band_for
 
 
-def lever_matrix(source, risks):
-    """Plain data: {"levers": [{key, label, unused: risks with no control action on it}], "rows": [...]}."""
+def lever_matrix(source, risks, org=None):
+    """Plain data: {"levers": [{key, label, unused: risks with no control action on it}], "rows": [...]}.
+    `org`: the organisation's settings to use (a paper's, as at its day); today's by default."""
+    org = org or current()
     controls = source.controls([risk.id for risk in risks])
-    levers = [(lever.key, lever.label) for lever in current().levers if lever.active]
+    levers = [(lever.key, lever.label) for lever in org.levers if lever.active]
     rows = []
     for risk in risks:
         live = [control for control in controls.get(risk.id, []) if control.status != Control.Status.RETIRED]
@@ -24,10 +25,10 @@ def lever_matrix(source, risks):
             potential = sum(1 for c in live if c.lever == lever and c.kind == Control.Kind.POTENTIAL)
             cells.append({"lever": lever, "label": label, "actions": actions, "potential": potential,
                           "unused": actions == 0})
-        key, band_label = band_for(risk.current[0] * risk.current[1])
+        band = org.band_for(risk.current[0] * risk.current[1])
         rows.append({
             "id": risk.id, "ref": risk.ref, "title": risk.title, "owners": risk.owner_names,
-            "band": key, "band_label": band_label, "cells": cells,
+            "band": band.key, "band_label": band.label, "cells": cells,
             "no_lever": sum(1 for c in live if not c.lever),
         })
     unused = {lever: sum(1 for row in rows for cell in row["cells"] if cell["lever"] == lever and cell["unused"])

@@ -6,6 +6,8 @@ from reports.services import FRAME_FIELDS
 from riskregister.forms import SpecificMessagesMixin
 from riskregister.tracking import REASON_MAX_LENGTH
 
+# The optional sections' switches, in the order the page shows them.
+OPTION_FIELDS = ("include_changes", "appetite_column", "outside_appetite_section")
 TEXTAREA_ROWS = {"recommendations_intro": 2, "contact_details": 3, "interdependencies": 3, "legal": 3}
 
 
@@ -49,7 +51,7 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS) + ["include_changes"]
+        fields = list(FRAME_FIELDS) + list(Paper.NARRATIVE_FIELDS) + list(OPTION_FIELDS)
         widgets = {"cutoff_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "cutoff_date": {"invalid": "Enter a real date, such as 2017-09-15."},
@@ -78,6 +80,9 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
 
     def narrative_fields(self):
         return [self[name] for name in Paper.NARRATIVE_FIELDS]
+
+    def option_fields(self):
+        return [self[name] for name in OPTION_FIELDS]
 
     def changes(self):
         changes = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -69,6 +69,18 @@ class Paper(models.Model):
         help_text="A section before the appendices listing what changed since the previous paper: "
                   "the public changes in the public pack, and score and description changes too in the restricted pack.",
     )
+    # Issue 17: risk appetite in the paper (HM Treasury Orange Book). Off by default, so a
+    # paper reproduces the seed unless its author asks for them.
+    appetite_column = models.BooleanField(
+        "add a column “Within appetite” to Appendix 1", default=False,
+        help_text="Yes or No for each risk: whether its current score is within the tolerance set for its category. "
+                  "A dash where the risk has no category, or its category no appetite.",
+    )
+    outside_appetite_section = models.BooleanField(
+        "add a section listing the risks outside appetite with their plans", default=False,
+        help_text="After Appendix 1: each risk above its category's tolerance, with its control actions "
+                  "(owner and due date) or the acceptance in force, or that no plan is recorded.",
+    )
     # Narrative sections the author confirmed are still true, though carried over
     # unchanged from the previous paper (issue 13, item 5): their field names.
     confirmed_sections = models.JSONField(default=list, blank=True, editable=False)

@@ -10,18 +10,19 @@ HTML and the PDF come from one template, templates/reports/paper.html.
 """
 
 from datetime import date
+from functools import partial
 
 from django.template.loader import render_to_string
 
 from controls.models import Control
-from organisation.current import current
 from panel.levers import lever_matrix
 from panel.paper_data import deep_dives, panel_actions, partner_alignments
+from reports import appetite as paper_appetite
 from reports.changes import compare, has_changes
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
-from risks.models import TREND_GLYPHS, Trend, band_for
+from risks.models import TREND_GLYPHS, Trend
 
 SNAPSHOT_SCHEMA = 1
 
@@ -109,22 +110,26 @@ def _trends_as_at(paper, risks, reviews):
     return trends
 
 
-def _appendix_1(paper, risks, reviews):
+def _appendix_1(paper, risks, reviews, appetites):
     trends = _trends_as_at(paper, risks, reviews)
-    return [
+    rows = [
         {
             "id": risk.id, "ref": risk.ref, "title": risk.title, "description": risk.description,
             "owners": risk.owner_names, **trend_data(trends[risk.id]),
         }
         for risk in risks
     ]
+    if paper.appetite_column:  # issue 17; without the score, which only the restricted pack prints
+        for row in rows:
+            row["appetite"] = paper_appetite.without_score(appetites[row["id"]])
+    return rows
 
 
-def _control(control):
+def _control(control, org):
     return {
         "id": control.id, "text": control.text, "kind": control.kind, "kind_label": Control.Kind(control.kind).label,
         "status": Control.Status(control.status).label, "owner": control.owner,
-        "lever": current().lever_label(control.lever) if control.lever else "",
+        "lever": org.lever_label(control.lever) if control.lever else "",
         "due_date": control.due_date.isoformat() if control.due_date else "",
         "due_date_display": short_date(control.due_date),
     }
@@ -150,13 +155,9 @@ def _appendix_2(paper, source, risks):
     return positions
 
 
-def _score(likelihood, impact):
-    score = likelihood * impact
-    key, label = band_for(score)
-    return {"likelihood": likelihood, "impact": impact, "score": score, "band": key, "band_label": label}
-
-
-def _appendix_4(source, risks, reviews):
+def _appendix_4(source, risks, reviews, org, appetites):
+    """The register as at the source's day; bands (band_label) from the paper's settings `org`."""
+    _score = partial(paper_appetite.score, org)
     controls = source.controls([risk.id for risk in risks])
     partners = partner_alignments([risk.id for risk in risks])
     return [
@@ -171,8 +172,9 @@ def _appendix_4(source, risks, reviews):
                 }
                 for review in reviews.get(risk.id, [])
             ],
-            "controls": [_control(control) for control in controls.get(risk.id, [])],
+            "controls": [_control(control, org) for control in controls.get(risk.id, [])],
             "partners": partners.get(risk.id, []),  # issue 15; entries stored before it lack the key
+            "appetite": appetites[risk.id],  # issue 17; entries stored before it lack the key
         }
         for risk in risks
     ]
@@ -188,18 +190,23 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     draft=False, so published files never say DRAFT.
 
     The register comes from `source` (a risks.register_source.RegisterSource;
-    by default paper.register_source()); the paper's own text and choices from `paper`.
+    by default paper.register_source()); the paper's own text and choices from `paper`;
+    the organisation's settings (name, bands, levers, categories, appetites) as at the
+    source's day (reports.appetite.settings_for), and what was used of them goes into
+    data["settings"], so rendering reads the snapshot only.
     If the author switched on "Changes since the last paper" (paper.include_changes),
     data["changes_since"] holds changes_since_previous (below) (with_changes=False
     leaves it out: the previous paper's own snapshot, gathered to compare with).
     """
     source = source or paper.register_source()
-    organisation = current()
+    # The settings as at the register's day: a draft rebuilt as at a date uses that date's.
+    organisation = paper_appetite.settings_for(source)
     short_name = organisation.short_name
     refs = _references(paper, source)
     # Appendices 1 and 4: the risks open as at the source's day, not today.
     risks = source.open_risks()
     reviews = source.reviews([risk.id for risk in risks])
+    appetites = {risk.id: paper_appetite.appetite_of(organisation, risk) for risk in risks}
     titles = appendix_titles(short_name)
     appendices = [
         {"number": number, "title": listed, "heading": heading, "restricted": is_restricted}
@@ -217,7 +224,13 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
         },
         "sections": _sections(paper, refs, appendices),
         "appendices": appendices,
-        "appendix_1": _appendix_1(paper, risks, reviews),
+        # Issue 17 (snapshots stored before it lack these keys: both options off, today's bands).
+        "options": {"appetite_column": paper.appetite_column, "outside_appetite_section": paper.outside_appetite_section},
+        "settings": paper_appetite.settings_data(
+            organisation, categories_used={risk.category_id for risk in risks if risk.category_id}),
+        "outside_appetite": (paper_appetite.outside_appetite(source, risks, appetites, restricted=restricted)
+                             if paper.outside_appetite_section else None),
+        "appendix_1": _appendix_1(paper, risks, reviews, appetites),
         "appendix_2": _appendix_2(paper, source, risks),
         "appendix_3": None,
         "appendix_4": None,
@@ -229,9 +242,9 @@ def gather(paper, *, restricted, source=None, draft=True, with_changes=True):
     }
     if restricted:
         data["appendix_3"] = _paragraphs(parse(paper.governance_model), refs)
-        data["appendix_4"] = _appendix_4(source, risks, reviews)
+        data["appendix_4"] = _appendix_4(source, risks, reviews, organisation, appetites)
         # Added with issue 15 (snapshots stored before it lack the key): the levers under the governance model.
-        data["lever_coverage"] = lever_matrix(source, risks)
+        data["lever_coverage"] = lever_matrix(source, risks, organisation)
     data["changes_since"] = None
     if with_changes and paper.include_changes:
         data["changes_since"] = changes_since_previous(paper, restricted=restricted, current=data)

@@ -11,7 +11,7 @@ from riskregister.tracking import delete_tracked, lock_versioned, save_tracked
 FRAME_FIELDS = ("panel", "title", "report_by", "author_name", "cutoff_date")
 EDITABLE_FIELDS = FRAME_FIELDS + Paper.NARRATIVE_FIELDS
 # Switches for optional sections: edited with the paper, not text.
-SECTION_OPTIONS = ("include_changes", "confirmed_sections")
+SECTION_OPTIONS = ("include_changes", "confirmed_sections", "appetite_column", "outside_appetite_section")
 
 
 def _copy_narrative(source, target):

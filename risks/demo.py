@@ -4,7 +4,7 @@ and the demo accounts (`load_demo_data`, which the `load_demo` command calls).""
 
 import json
 import secrets
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -105,13 +105,16 @@ CATEGORY_REASON = "Illustrative category for the demo (the September 2017 paper 
 
 
 def assign_demo_categories(*, user):
-    """Give each open risk of the fixture its illustrative primary category (once)."""
+    """Give each open risk of the fixture its illustrative primary category (once), dated an
+    hour after the fixture's revisions: a paper rebuilt as at a date since then (a December
+    2017 draft) finds the categories in the risks' history."""
     categories = {category.key: category for category in RiskCategory.objects.all()}
     changed = 0
-    for risk in Risk.objects.open().filter(category__isnull=True, ref__in=DEMO_CATEGORIES):
-        services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=CATEGORY_REASON,
-                             category=categories[DEMO_CATEGORIES[risk.ref]])
-        changed += 1
+    with revisions_dated(revisions_moment(read_fixture()) + timedelta(hours=1)):
+        for risk in Risk.objects.open().filter(category__isnull=True, ref__in=DEMO_CATEGORIES):
+            services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=CATEGORY_REASON,
+                                 category=categories[DEMO_CATEGORIES[risk.ref]])
+            changed += 1
     return f"Gave {changed} risks an illustrative category." if changed else ""
 
 

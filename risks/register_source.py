@@ -7,6 +7,7 @@
     source.reviews(ids)                  # {risk id: [ReviewRecord]} dated on or before day, newest first
     source.controls(ids)                 # {risk id: [ControlRecord]} (retired too), in the paper's order
     source.dependencies(ids)             # {risk id: [DependencyRecord]}
+    source.acceptances(ids)              # {risk id: [AcceptanceRecord]} of appetite (optional for a fake)
 
 Every method answers in a fixed number of queries (one, or two for the controls
 as at a date), however large the register, and returns plain records, not
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from controls.models import Control
-from risks.models import Owner, Review, Risk, RiskDependency
+from risks.models import AppetiteAcceptance, Owner, Review, Risk, RiskDependency
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class RiskRecord:
     target: tuple[int, int]
     summary_heading: str = ""
     summary_statement: str = ""
+    category_id: int | None = None  # its primary category (organisation.models.RiskCategory), if any
 
     @property
     def heading(self):
@@ -85,6 +87,20 @@ class DependencyRecord:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class AcceptanceRecord:
+    """An explicit acceptance of a risk outside appetite (risks.models.AppetiteAcceptance)."""
+
+    risk_id: int
+    accepted_by: str
+    reason: str
+    accepted_on: date
+    expires_on: date
+
+    def in_force_on(self, day):
+        return self.accepted_on <= day <= self.expires_on
+
+
 class RegisterSource(Protocol):
     """The register as a paper sees it, as at `day`."""
 
@@ -114,6 +130,7 @@ def risk_record(risk):
         current=(risk.current_likelihood, risk.current_impact),
         target=(risk.target_likelihood, risk.target_impact),
         summary_heading=risk.summary_heading, summary_statement=risk.summary_statement,
+        category_id=risk.category_id,
     )
 
 
@@ -133,6 +150,13 @@ def control_record(control, owner_name):
 
 def dependency_record(dependency):
     return DependencyRecord(risk_id=dependency.risk_id, depends_on_id=dependency.depends_on_id, note=dependency.note)
+
+
+def acceptance_record(acceptance):
+    return AcceptanceRecord(
+        risk_id=acceptance.risk_id, accepted_by=acceptance.accepted_by, reason=acceptance.reason,
+        accepted_on=acceptance.accepted_on, expires_on=acceptance.expires_on,
+    )
 
 
 def grouped(records, key="risk_id"):
@@ -171,6 +195,15 @@ class LiveRegister:
             return {}
         dependencies = RiskDependency.objects.filter(risk_id__in=list(risk_ids)).order_by("pk")
         return grouped(dependency_record(dependency) for dependency in dependencies)
+
+    def acceptances(self, risk_ids):
+        """The acceptances in force on the day, latest expiry first."""
+        if not risk_ids:
+            return {}
+        accepted = AppetiteAcceptance.objects.filter(
+            risk_id__in=list(risk_ids), accepted_on__lte=self.day, expires_on__gte=self.day,
+        ).order_by("-expires_on", "-pk")
+        return grouped(acceptance_record(acceptance) for acceptance in accepted)
 
 
 def end_of(day):
@@ -219,3 +252,12 @@ class AsAtRegister:
             return {}
         dependencies = self._as_of(RiskDependency).filter(risk_id__in=list(risk_ids)).order_by("id")
         return grouped(dependency_record(dependency) for dependency in dependencies)
+
+    def acceptances(self, risk_ids):
+        """The acceptances recorded by the end of the day and in force on it, latest expiry first."""
+        if not risk_ids:
+            return {}
+        accepted = self._as_of(AppetiteAcceptance).filter(
+            risk_id__in=list(risk_ids), accepted_on__lte=self.day, expires_on__gte=self.day,
+        ).order_by("-expires_on", "-id")
+        return grouped(acceptance_record(acceptance) for acceptance in accepted)

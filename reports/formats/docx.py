@@ -22,6 +22,8 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.d
 LANGUAGE = "en-GB"
 APPENDIX_1_HEADERS = ("Ref", "Risk trend", "Risk Description", "Risk owner")
 APPENDIX_1_WIDTHS = (Cm(1.6), Cm(3.2), Cm(9.0), Cm(3.2))
+APPETITE_HEADER = "Within appetite"
+APPENDIX_1_APPETITE_WIDTHS = (Cm(1.5), Cm(2.8), Cm(7.6), Cm(3.0), Cm(2.1))
 
 
 def export(data):
@@ -39,6 +41,8 @@ def render_docx(data):
     if data.get("changes_since"):
         _changes_since(document, data)
     _appendix_1(document, data)
+    if data.get("outside_appetite") is not None:  # absent from snapshots stored before issue 17
+        _outside_appetite(document, data)
     _appendix_2(document, data)
     if data["restricted"]:
         _appendix_3(document, data)
@@ -206,12 +210,15 @@ def _upcoming_deep_dives(document, dives):
 def _appendix_1(document, data):
     document.add_heading(f"Appendix 1: {data['appendices'][0]['heading']}", level=2)
     rows = data["appendix_1"]
-    table = document.add_table(rows=1, cols=len(APPENDIX_1_HEADERS))
+    appetite_column = (data.get("options") or {}).get("appetite_column", False)
+    headers = APPENDIX_1_HEADERS + ((APPETITE_HEADER,) if appetite_column else ())
+    widths = APPENDIX_1_APPETITE_WIDTHS if appetite_column else APPENDIX_1_WIDTHS
+    table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
     header = table.rows[0]
     repeat_as_header_row(header)
-    for cell, text in zip(header.cells, APPENDIX_1_HEADERS):
+    for cell, text in zip(header.cells, headers):
         cell.paragraphs[0].add_run(text).bold = True
     for row in rows:
         cells = table.add_row().cells
@@ -220,11 +227,47 @@ def _appendix_1(document, data):
         dive = row["id"] in ((data.get("deep_dives") or {}).get("at_this_meeting") or [])
         cells[2].text = f"{row['title']} - {row['description']}" + (" (Deep dive at this meeting)" if dive else "")
         cells[3].text = row["owners"]
+        if appetite_column:
+            cells[4].text = row["appetite"]["within_label"]
     for row in table.rows:
-        for cell, width in zip(row.cells, APPENDIX_1_WIDTHS):
+        for cell, width in zip(row.cells, widths):
             cell.width = width
-    caption = document.add_paragraph(f"Open risks as at {data['frame']['meeting_date_display']}, with their trend.")
+    appetite = " and whether each is within appetite" if appetite_column else ""
+    caption = document.add_paragraph(f"Open risks as at {data['frame']['meeting_date_display']}, with their trend{appetite}.")
     caption.style = "Caption"
+    if appetite_column:
+        document.add_paragraph(WITHIN_NOTE)
+
+
+WITHIN_NOTE = ("Within appetite: whether the risk's current score is within the tolerance set for its category; a dash "
+               "where the risk has no category, or its category no appetite. Categories and appetites come from the "
+               "organisation's settings.")
+
+
+def _outside_appetite(document, data):
+    document.add_heading("Risks outside appetite", level=3)
+    appetites = "; ".join(f"{a['category']}: {a['level']}, up to {a['tolerance']}" for a in data["settings"]["appetites"])
+    document.add_paragraph(
+        "The risks whose current score is above the tolerance set for their category, with their plans. Categories, "
+        "appetites and tolerances come from the organisation's settings" + (f" ({appetites})." if appetites else "."))
+    if not data["outside_appetite"]:
+        document.add_paragraph("No risk is outside appetite.")
+    for risk in data["outside_appetite"]:
+        document.add_heading(f"Risk {risk['ref']}: {risk['title']}", level=4)
+        score = (f"Current score {risk['score']} against a tolerance of {risk['tolerance']}" if risk.get("score")
+                 else f"Current score above the tolerance of {risk['tolerance']} (the scores are in the restricted pack)")
+        document.add_paragraph(f"Category: {risk['category']} ({risk['level']}). {score}.")
+        if risk["actions"]:
+            document.add_paragraph("Control actions:")
+            for action in risk["actions"]:
+                document.add_paragraph(f"{action['text']} – owner: {action['owner']}; due: {action['due_date_display']}",
+                                       style="List Bullet")
+        acceptance = risk["acceptance"]
+        if acceptance:
+            document.add_paragraph(f"Accepted by {acceptance['accepted_by']} until {acceptance['expires_on_display']}: "
+                                   f"{acceptance['reason']}")
+        if not risk["has_plan"]:
+            document.add_paragraph().add_run("No plan recorded.").bold = True
 
 
 def trend_text(row):
@@ -312,6 +355,16 @@ def _lever_table(document, matrix):
             cell.text = text + (f", {lever['potential']} potential" if lever["potential"] else "")
 
 
+def appetite_text(appetite):
+    if not appetite["category"]:
+        return "no category recorded"
+    if appetite["tolerance"] is None:
+        return f"category {appetite['category']}; no appetite set for this category"
+    within = "within appetite" if appetite["within"] else "outside appetite"
+    return (f"category {appetite['category']}; appetite {appetite['level']}, tolerance {appetite['tolerance']}; "
+            f"current score {appetite['score']}, {within}")
+
+
 def _score_text(name, score):
     return f"{name} {score['likelihood']} × {score['impact']} = {score['score']} ({score['band_label']})"
 
@@ -324,6 +377,10 @@ def _appendix_4(document, data):
         owner = document.add_paragraph()
         owner.add_run("Risk owner:").bold = True
         owner.add_run(f" {risk['owners'] or 'None recorded'}")
+        if risk.get("appetite"):  # entries stored before issue 17 lack the key
+            line = document.add_paragraph()
+            line.add_run("Appetite:").bold = True
+            line.add_run(f" {appetite_text(risk['appetite'])}.")
         if risk.get("partners"):  # entries stored before issue 15 lack the key
             aligned = document.add_paragraph()
             aligned.add_run("Partner alignment:").bold = True
