@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from riskregister.constraints import Check
 from riskregister.dates import implausible_dates
 from riskregister.history_chain import ChainedHistory
 from organisation.current import current
@@ -68,11 +69,11 @@ class Control(models.Model):
     class Meta:
         ordering = ["risk", "kind", "position", "pk"]
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=~Q(description=""), name="control_description_not_empty",
                 violation_error_message="Enter what the control does.",
             ),
-            models.CheckConstraint(condition=Q(kind__in=["action", "potential"]), name="control_kind_valid"),
+            Check(condition=Q(kind__in=["action", "potential"]), name="control_kind_valid"),
         ]
 
     def __str__(self):

@@ -131,6 +131,12 @@ class NamedSetting(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        super().clean()
+        # The workbook lists a risk's other categories as "A; B", its revisions as "A / B".
+        if ";" in self.label or " / " in self.label:
+            raise ValidationError({"label": "Use a name without “;” or “ / ” (they separate names in lists)."})
+
 
 class Lever(NamedSetting):
     """A way the organisation can act on a risk (governance model): controls record the

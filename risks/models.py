@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from organisation.current import current
+from riskregister.constraints import Check
 from riskregister.dates import implausible_dates
 from riskregister.history_chain import ChainedHistory
 
@@ -46,7 +47,7 @@ def score_field(verbose_name):
 
 
 def score_constraint(field, model_name):
-    return models.CheckConstraint(
+    return Check(
         condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
         name=f"{model_name}_{field}_1_to_5",
         violation_error_message=f"{field.replace('_', ' ').capitalize()} must be from 1 to 5.",
@@ -128,7 +129,7 @@ class Owner(models.Model):
                 fields=["name"], name="owner_unique_name",
                 violation_error_message="An owner with this name already exists.",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=~Q(name=""), name="owner_name_not_empty",
                 violation_error_message="Enter the owner's name.",
             ),
@@ -245,23 +246,23 @@ class Risk(models.Model):
                 fields=["ref"], condition=Q(status="open"), name="risk_unique_open_ref",
                 violation_error_message="Another open risk already has this ref.",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=~Q(title=""), name="risk_title_not_empty",
                 violation_error_message="Enter a title.",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=~Q(parent=F("pk")), name="risk_not_own_parent",
                 violation_error_message="A risk cannot be its own parent.",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(status__in=["open", "closed"]), name="risk_status_valid",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(status="open", closed_on__isnull=True) | Q(status="closed", closed_on__isnull=False),
                 name="risk_closed_on_matches_status",
                 violation_error_message="A closed risk needs the date it was closed; an open risk has none.",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="risk_closed_not_before_raised",
                 violation_error_message="A risk cannot be closed before the date it was raised.",
@@ -391,7 +392,7 @@ class RiskDependency(models.Model):
                 fields=["risk", "depends_on"], name="riskdependency_unique",
                 violation_error_message="This dependency is already recorded.",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=~Q(risk=F("depends_on")), name="riskdependency_not_self",
                 violation_error_message="A risk cannot depend on itself.",
             ),
@@ -423,7 +424,7 @@ class Review(models.Model):
         constraints = [
             score_constraint("likelihood", "review"),
             score_constraint("impact", "review"),
-            models.CheckConstraint(
+            Check(
                 condition=Q(trend__in=Trend.values), name="review_trend_valid",
             ),
         ]
@@ -477,11 +478,11 @@ class AppetiteAcceptance(models.Model):
     class Meta:
         ordering = ["-expires_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(accepted_by=""), name="appetiteacceptance_accepted_by_not_empty",
+            Check(condition=~Q(accepted_by=""), name="appetiteacceptance_accepted_by_not_empty",
                                    violation_error_message="Enter who accepts the risk."),
-            models.CheckConstraint(condition=~Q(reason=""), name="appetiteacceptance_reason_not_empty",
+            Check(condition=~Q(reason=""), name="appetiteacceptance_reason_not_empty",
                                    violation_error_message="Enter why the risk is accepted."),
-            models.CheckConstraint(condition=Q(expires_on__gte=F("accepted_on")),
+            Check(condition=Q(expires_on__gte=F("accepted_on")),
                                    name="appetiteacceptance_expires_after_accepted",
                                    violation_error_message="The acceptance cannot expire before it was given."),
         ]

@@ -321,6 +321,15 @@ def test_a_category_is_added_with_a_key_made_from_its_name(client_for, users):
     assert RiskCategory.objects.get(label="Cyber security data").key == "cyber_security_data_2"
 
 
+@pytest.mark.parametrize("label", ["Money; budgets", "Money / budgets"])
+def test_a_name_cannot_hold_a_list_separator(client_for, label):
+    response = client_for("author").post(reverse("organisation:entry_create", args=["categories"]), {
+        "label": label, "position": 20, "reason": REASON})
+    assert response.status_code == 200
+    assert "Use a name without “;” or “ / ”" in response.content.decode()
+    assert not RiskCategory.objects.filter(label=label).exists()
+
+
 def test_a_lever_renamed_while_controls_use_it_is_followed_by_them(client_for, users, paper):
     control = Control.objects.exclude(lever="").select_related("risk").first()
     lever = Lever.objects.get(key=control.lever)
