@@ -70,7 +70,7 @@ def test_two_editors_at_once_lose_nothing(new_page, demo, sign_in, password):
     form.get_by_role("button", name="Save the risk and its controls").click()
     second_page.wait_for_url(f"**/risks/{risk.pk}/")
     assert second_page.locator(".lede").inner_text() == FIRST_DESCRIPTION
-    assert "likelihood 1 × impact 3 = 3" in second_page.locator(".summary-list").inner_text()
+    assert "likelihood 1 × impact 3 = 3" in second_page.locator(".summary-list").first.inner_text()
 
     # Nothing lost: both changes in the risk, both revisions in its history.
     risk.refresh_from_db()
@@ -80,7 +80,7 @@ def test_two_editors_at_once_lose_nothing(new_page, demo, sign_in, password):
         ("smt2", "Target agreed with the Victims' Commissioner"), ("smt", "Witnesses added"),
     ]
     first_page.reload()
-    assert "likelihood 1 × impact 3 = 3" in first_page.locator(".summary-list").inner_text()
+    assert "likelihood 1 × impact 3 = 3" in first_page.locator(".summary-list").first.inner_text()
     first_page.get_by_role("link", name="History").click()
     metas = first_page.locator(".history-entry__meta").all_inner_texts()[:2]
     assert metas[0].startswith("By Ravi Shah on") and metas[1].startswith("By Siobhan Peters on"), metas
