@@ -322,6 +322,18 @@ def test_a_round_opened_before_the_appetite_was_approved_is_not_held_to_it(users
     assert not rows_by_ref(review_round)["4"].needs_plan
 
 
+def test_the_round_page_offers_the_risk_manager_record_a_plan_but_not_the_reviews(client_for, users, financial):
+    """The report author holds manage_settings, so records acceptances: the round page links to the plan."""
+    review_round = december_round(users["author"])
+    page = client_for("author").get(reverse("rounds:detail", args=[review_round.pk])).content.decode()
+    assert page.count("Record a plan") == 1
+    assert f'href="{reverse("risks:detail", args=[funding().pk])}#risk-appetite"' in page
+    assert reverse("risks:review", args=[funding().pk]) not in page
+    assert "confirm unchanged" not in page
+    smt_page = client_for("smt").get(reverse("rounds:detail", args=[review_round.pk])).content.decode()
+    assert smt_page.count("Record a plan") == 1 and reverse("risks:review", args=[funding().pk]) in smt_page
+
+
 def test_the_september_round_is_not_reopened(financial):
     """It opened on 1 September 2017, before any appetite was approved (the demo's, and financial's here)."""
     from rounds import status
