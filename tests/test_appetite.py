@@ -95,6 +95,19 @@ def test_a_plan_action_with_owner_and_due_date_is_the_plan(client_for, financial
     assert "Control actions that make the plan" in page and control.owner.name in page and "31 December 2017" in page
 
 
+def test_an_action_in_place_is_no_plan_and_the_pages_say_why(client_for, financial):
+    """A new control is "In place" by default: delivered, so not a plan, however dated and owned."""
+    control = financial.controls.get(status=Control.Status.IN_PROGRESS)
+    control.owner, control.status = Owner.objects.order_by("pk").first(), Control.Status.IN_PLACE
+    control.save()
+    client = client_for("smt")
+    page = page_text(client, financial)
+    assert NO_PLAN in page
+    assert "Only actions still to be delivered count: their status Planned or In progress, not In place." in page
+    edit_page = " ".join(client.get(reverse("risks:edit", args=[financial.pk])).content.decode().split())
+    assert "its plan is the control actions still to be delivered (status Planned or In progress)" in edit_page
+
+
 def queries_of(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

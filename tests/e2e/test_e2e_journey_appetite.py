@@ -5,13 +5,22 @@ outstanding until it has a plan; a change of the Medium band reaches the registe
 the heat map and a new draft, never the published September paper."""
 
 import re
+from datetime import timedelta
+
+from django.utils import timezone
 
 from reports.models import Paper
+from risks.models import Risk
 from tests.e2e.helpers import BROWSER, assert_accessible
+from tests.worker import run_worker
 
 pytestmark = BROWSER
 
 FUNDING = "Adequate funding"
+
+
+def in_a_year():
+    return (timezone.localdate() + timedelta(days=365)).isoformat()
 
 
 def main(page):
@@ -118,12 +127,8 @@ def risk_row(page, title):
     return section.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
 
 
-def test_a_round_holds_a_risk_outside_appetite_until_it_has_a_plan(page, demo, sign_in):
-    sign_in(page, "author")
-    set_financial_appetite(page)
-    paper = create_december_paper(page, appetite_column=False)
-
-    # Rounds → Open a round for 15 December 2017, opening after the appetite was approved.
+def open_december_round(page):
+    """Start page → Review rounds → Open a round for 15 December 2017, opening after the appetite was approved."""
     page.get_by_role("link", name="MOPAC risk register").click()
     page.get_by_role("link", name="Review rounds").click()
     page.get_by_role("link", name="Open a round").click()
@@ -133,6 +138,14 @@ def test_a_round_holds_a_risk_outside_appetite_until_it_has_a_plan(page, demo, s
     page.get_by_label("Deadline for updates").fill("2017-12-01")
     page.get_by_role("button", name="Open the round").click()
     page.wait_for_url(re.compile(r"/rounds/\d+/$"))
+    return page.url
+
+
+def test_a_round_holds_a_risk_outside_appetite_until_it_is_accepted(page, demo, sign_in):
+    sign_in(page, "author")
+    set_financial_appetite(page)
+    paper = create_december_paper(page, appetite_column=False)
+    round_url = open_december_round(page)
     assert paper.review_rounds.count() == 1
     assert "Outside appetite with no action plan: 1" in round_progress(page)
     assert "Outside appetite with no action plan" in risk_row(page, FUNDING).inner_text()
@@ -146,9 +159,7 @@ def test_a_round_holds_a_risk_outside_appetite_until_it_has_a_plan(page, demo, s
     assert_accessible(page, "acceptance form")
     page.get_by_label("Accepted by").fill("Rebecca Lawrence, Chief Executive")
     page.get_by_label("Why is the risk accepted above the tolerance?").fill("Funding settlement not known until the budget")
-    expiry = page.get_by_label("Accepted on").input_value().replace(page.get_by_label("Accepted on").input_value()[:4],
-                                                                   str(int(page.get_by_label("Accepted on").input_value()[:4]) + 1), 1)
-    page.get_by_label("Expires on").fill(expiry)
+    page.get_by_label("Expires on").fill(in_a_year())
     page.get_by_role("button", name="Record the acceptance").click()
     page.wait_for_url(re.compile(r"/risks/\d+/$"))
     section = page.locator("section", has=page.get_by_role("heading", name="Risk appetite"))
@@ -156,6 +167,110 @@ def test_a_round_holds_a_risk_outside_appetite_until_it_has_a_plan(page, demo, s
     assert "No action plan" not in section.inner_text()
 
     # The round stops counting it.
-    page.goto(f"/rounds/{paper.review_rounds.get().pk}/")
+    page.goto(round_url)
     assert "Outside appetite with no action plan" not in round_progress(page)
     assert "Outside appetite with no action plan" not in risk_row(page, FUNDING).inner_text()
+
+
+def test_a_round_holds_a_risk_outside_appetite_until_it_has_control_actions(new_page, demo, sign_in):
+    author = sign_in(new_page(), "author")
+    set_financial_appetite(author)
+    round_url = open_december_round(author)  # the round makes the December draft itself
+
+    # The SMT editor follows "Record a plan" to the risk's edit page and adds a control action.
+    smt = sign_in(new_page(), "smt")
+    smt.goto(round_url)
+    assert "Outside appetite with no action plan: 1" in round_progress(smt)
+    risk_row(smt, FUNDING).get_by_role("link", name=re.compile("Record a plan")).click()
+    smt.get_by_role("link", name=re.compile("Record control actions")).click()
+    smt.wait_for_url(re.compile(r"/risks/\d+/edit/#controls-heading$"))
+    new_control = smt.get_by_role("group", name="New control")
+    new_control.get_by_label("Description").fill("Make the case for the 2018-19 budget to the GLA")
+    new_control.get_by_label("Owner").select_option(index=1)
+    new_control.get_by_label("Due date").fill(in_a_year())
+    smt.get_by_label("Reason for the change").fill("Plan to bring funding within appetite")
+    smt.get_by_role("button", name="Save the risk and its controls").click()
+    smt.wait_for_url(re.compile(r"/risks/\d+/$"))
+    # A new control is "In place" unless told otherwise: delivered, so not a plan. The page says why.
+    section = smt.locator("section", has=smt.get_by_role("heading", name="Risk appetite"))
+    assert "No action plan" in section.inner_text()
+    assert "Only actions still to be delivered count: their status Planned or In progress, not In place." in section.inner_text()
+    smt.get_by_role("link", name=re.compile("Record control actions")).click()
+    assert "status Planned or In progress" in smt.locator("#controls-hint").inner_text()
+    added, = [group for group in smt.get_by_role("group", name=re.compile(r"^Control \d+$")).all()
+              if group.get_by_label("Description").input_value() == "Make the case for the 2018-19 budget to the GLA"]
+    added.get_by_label("Status").select_option(label="Planned")
+    smt.get_by_label("Reason for the change").fill("Still to be delivered")
+    smt.get_by_role("button", name="Save the risk and its controls").click()
+    smt.wait_for_url(re.compile(r"/risks/\d+/$"))
+    section = smt.locator("section", has=smt.get_by_role("heading", name="Risk appetite"))
+    plan = section.get_by_role("table", name=re.compile("Control actions that make the plan"))
+    assert "Make the case for the 2018-19 budget to the GLA" in plan.inner_text()
+    assert "No action plan" not in section.inner_text()
+
+    smt.goto(round_url)
+    assert "Outside appetite with no action plan" not in round_progress(smt)
+
+
+def publish_september(page):
+    """Papers → the September 2017 paper → Publish; the worker runs; returns the version's URL."""
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    main(page).get_by_role("link", name="Papers", exact=True).click()
+    page.wait_for_url("**/papers/")
+    page.get_by_role("link", name=re.compile("22 September 2017")).first.click()
+    page.wait_for_url(f"**/papers/{paper.pk}/")
+    page.get_by_role("link", name="Publish the paper").click()
+    page.wait_for_url(f"**/papers/{paper.pk}/publish/")
+    page.locator("main form").get_by_role("button").last.click()
+    page.wait_for_url(f"**/papers/{paper.pk}/publish/jobs/*/")
+    run_worker()
+    page.get_by_role("link", name="Read version 1 as published").click()
+    page.wait_for_url(f"**/published/{paper.pk}/v1/")
+    return f"/published/{paper.pk}/v1/"
+
+
+def main_text(page, url):
+    page.goto(url)
+    return page.locator("main").inner_text()
+
+
+def set_bands(page, *, medium, low):
+    """Settings → Score bands: Medium and Low take the (lowest, highest) given."""
+    main(page).get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Score bands").click()
+    page.wait_for_url("**/settings/bands/")
+    for label, (lowest, highest) in (("Medium", medium), ("Low", low)):
+        band = page.get_by_role("group", name=re.compile(f": {label}$"))
+        band.get_by_label("Lowest score").fill(str(lowest))
+        band.get_by_label("Highest score").fill(str(highest))
+    page.get_by_label("Reason for the change").fill("Panel asked for a narrower Medium band")
+    page.get_by_role("button", name="Save the bands").click()
+    page.wait_for_url("**/settings/")
+
+
+def test_a_band_change_reaches_the_register_and_a_new_draft_but_not_the_published_paper(page, demo, sign_in):
+    moved = Risk.objects.open().filter(current_likelihood__gt=0).order_by("pk")
+    moved = next(risk for risk in moved if risk.current_score in (8, 9))
+    sign_in(page, "author")
+    published = publish_september(page)
+    before = {url: main_text(page, url) for url in (published, published + "restricted/")}
+    assert f"= {moved.current_score} (Medium)" in before[published + "restricted/"]
+
+    set_bands(page, medium=(10, 14), low=(1, 9))
+    assert "Low 1–9" in page.locator("main").inner_text() and "Medium 10–14" in page.locator("main").inner_text()
+
+    # The register and its heat map follow.
+    page.goto("/risks/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=moved.title, exact=True))
+    assert f"{moved.current_score} Low" in re.sub(r"\s+", " ", row.inner_text())
+    heat_map = page.locator("table.heat-map")
+    assert heat_map.get_by_text(f"Score {moved.current_score}, Low").count() >= 1
+    assert heat_map.get_by_text("Score 8, Medium").count() == 0 and heat_map.get_by_text("Score 10, Medium").count() >= 1
+
+    # A new December draft follows (its restricted pack prints the bands)...
+    paper = create_december_paper(page, appetite_column=False)
+    restricted = main_text(page, f"/papers/{paper.pk}/preview/restricted/")
+    assert f"= {moved.current_score} (Low)" in restricted
+
+    # ... while the published September paper is exactly as it was.
+    assert {url: main_text(page, url) for url in before} == before
