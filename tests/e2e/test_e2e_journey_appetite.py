@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from organisation.models import TOLERANCE_MESSAGE
 from reports.models import Paper
 from risks.models import Risk
 from tests.e2e.helpers import BROWSER, assert_accessible
@@ -27,8 +28,9 @@ def main(page):
     return page.get_by_role("navigation", name="Main")
 
 
-def set_financial_appetite(page):
-    """Settings → Risk appetite by category → Set Financial: Cautious, up to 12."""
+def set_financial_appetite(page, *, first_a_slip=False):
+    """Settings → Risk appetite by category → Set Financial: Cautious, up to 12 (after a
+    tolerance of 30, refused, when `first_a_slip`)."""
     main(page).get_by_role("link", name="Settings").click()
     page.wait_for_url("**/settings/")
     page.get_by_role("link", name="Risk appetite by category").click()
@@ -38,12 +40,21 @@ def set_financial_appetite(page):
     financial.get_by_role("link", name="Set the appetite for Financial").click()
     page.wait_for_url(re.compile(r"/settings/appetite/\d+/$"))
     page.get_by_label("Appetite level").select_option(label="Cautious")
-    page.get_by_label("Tolerance").fill("12")
+    page.get_by_label("Tolerance").fill("30" if first_a_slip else "12")
     page.get_by_label("Appetite statement").fill("We accept some financial risk where it buys value for money.")
     page.get_by_label("Approved by").fill("Audit Panel")
     page.get_by_label("Approved on").fill("2017-11-14")
     page.get_by_label("Reason for the change").fill("Appetite agreed by the Audit Panel in November")
     page.get_by_role("button", name="Save the appetite").click()
+    if first_a_slip:
+        page.wait_for_load_state()
+        assert page.title().startswith("Error: ")
+        summary = page.get_by_role("alert")
+        assert summary.get_by_role("link", name=TOLERANCE_MESSAGE).is_visible()
+        assert page.get_by_label("Approved by").input_value() == "Audit Panel"
+        assert_accessible(page, "appetite form with an error")
+        page.get_by_label("Tolerance").fill("12")
+        page.get_by_role("button", name="Save the appetite").click()
     page.wait_for_url("**/settings/appetite/")
     financial = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Financial", exact=True))
     assert re.sub(r"\s+", " ", financial.inner_text()).startswith("Financial Cautious up to 12"), financial.inner_text()
@@ -82,7 +93,7 @@ def appendix_1_cells(page, title):
 
 def test_risk_manager_sets_an_appetite_and_sees_adequate_funding_outside_it(page, demo, sign_in):
     sign_in(page, "author")
-    set_financial_appetite(page)
+    set_financial_appetite(page, first_a_slip=True)
 
     # The risk's page: 20 above 12, outside appetite, no plan yet.
     open_risk(page, FUNDING)
@@ -99,6 +110,16 @@ def test_risk_manager_sets_an_appetite_and_sees_adequate_funding_outside_it(page
     page.wait_for_url(re.compile(r"appetite=outside"))
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=FUNDING, exact=True))
     assert "Outside appetite" in row.inner_text()
+
+    # The heat map marks the cells above Financial's tolerance: 15 and 20, never 12.
+    page.get_by_label("Mark the tolerance of category").select_option(label="Financial (up to 12)")
+    page.get_by_role("button", name="Mark the cells").click()
+    page.wait_for_url(re.compile(r"tolerance_category="))
+    heat_map = page.locator("table.heat-map")
+    assert "Cells above the financial tolerance (12) are marked" in page.locator("main").inner_text()
+    for score, above in ((12, False), (15, True), (20, True)):
+        cell = heat_map.get_by_role("cell").filter(has_text=re.compile(rf"Score {score},")).first
+        assert ("Above tolerance" in cell.inner_text()) == above, (score, cell.inner_text())
 
     # The start page's list of risks outside appetite, with the owners.
     page.get_by_role("link", name="MOPAC risk register").click()
@@ -170,6 +191,11 @@ def test_a_round_holds_a_risk_outside_appetite_until_it_is_accepted(page, demo, 
     page.goto(round_url)
     assert "Outside appetite with no action plan" not in round_progress(page)
     assert "Outside appetite with no action plan" not in risk_row(page, FUNDING).inner_text()
+
+    # The start page's list shows the plan.
+    page.get_by_role("link", name="MOPAC risk register").click()
+    outside = page.locator("section", has=page.get_by_role("heading", name="Risks outside appetite"))
+    assert "Accepted until" in outside.get_by_role("row").filter(has_text=FUNDING).inner_text()
 
 
 def test_a_round_holds_a_risk_outside_appetite_until_it_has_control_actions(new_page, demo, sign_in):
@@ -258,6 +284,8 @@ def test_a_band_change_reaches_the_register_and_a_new_draft_but_not_the_publishe
 
     set_bands(page, medium=(10, 14), low=(1, 9))
     assert "Low 1–9" in page.locator("main").inner_text() and "Medium 10–14" in page.locator("main").inner_text()
+    page.get_by_role("link", name="History of the settings").click()
+    assert "Panel asked for a narrower Medium band" in page.locator("main").inner_text()
 
     # The register and its heat map follow.
     page.goto("/risks/")
@@ -266,6 +294,11 @@ def test_a_band_change_reaches_the_register_and_a_new_draft_but_not_the_publishe
     heat_map = page.locator("table.heat-map")
     assert heat_map.get_by_text(f"Score {moved.current_score}, Low").count() >= 1
     assert heat_map.get_by_text("Score 8, Medium").count() == 0 and heat_map.get_by_text("Score 10, Medium").count() >= 1
+
+    page.get_by_label("Score band").select_option(label="Low")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"band=low"))
+    assert page.get_by_role("link", name=moved.title, exact=True).is_visible()
 
     # A new December draft follows (its restricted pack prints the bands)...
     paper = create_december_paper(page, appetite_column=False)
