@@ -67,7 +67,8 @@ def open_risk(page, title):
 
 
 def create_december_paper(page, *, appetite_column):
-    """Papers → Start a paper → 15 December 2017 from the previous one; the appetite column on or off."""
+    """Papers → Start a paper → 15 December 2017 from the previous one; with `appetite_column`, the
+    column "Within appetite" and the section of risks outside appetite switched on."""
     main(page).get_by_role("link", name="Papers", exact=True).click()
     page.wait_for_url("**/papers/")
     page.get_by_role("link", name="Start a paper for a meeting").click()
@@ -79,6 +80,7 @@ def create_december_paper(page, *, appetite_column):
     paper = Paper.objects.get(meeting_date="2017-12-15")
     if appetite_column:
         page.get_by_label(re.compile("Within appetite")).check()
+        page.get_by_label(re.compile("section listing the risks outside appetite", re.I)).check()
         page.get_by_label("Reason for the change").fill("Show the appetite")
         page.get_by_role("button", name="Save the paper").click()
         page.wait_for_url(f"**/papers/{paper.pk}/")
@@ -136,6 +138,10 @@ def test_risk_manager_sets_an_appetite_and_sees_adequate_funding_outside_it(page
     assert page.get_by_role("columnheader", name="Within appetite").is_visible()
     cells = appendix_1_cells(page, FUNDING)
     assert cells[-1] == "No", cells
+    outside = page.locator("#outside-appetite")
+    funding = outside.locator("section", has=page.get_by_role("heading", name=f"Risk 4: {FUNDING}"))
+    assert "Category: Financial (Cautious)." in funding.inner_text()
+    assert "No plan recorded." in funding.inner_text()
     assert_accessible(page, "paper preview with the appetite column")
 
 
