@@ -60,8 +60,13 @@ def set_financial_appetite(page, *, first_a_slip=False):
     assert re.sub(r"\s+", " ", financial.inner_text()).startswith("Financial Cautious up to 12"), financial.inner_text()
 
 
+def open_register(page):
+    main(page).get_by_role("link", name="Register", exact=True).click()
+    page.wait_for_url("**/risks/")
+
+
 def open_risk(page, title):
-    page.goto("/risks/")
+    open_register(page)
     page.get_by_role("link", name=title, exact=True).first.click()
     page.wait_for_url(re.compile(r"/risks/\d+/$"))
 
@@ -106,12 +111,15 @@ def test_risk_manager_sets_an_appetite_and_sees_adequate_funding_outside_it(page
     assert "No action plan" in text
 
     # The register filtered to the risks outside appetite.
-    page.goto("/risks/")
+    open_register(page)
     page.get_by_label("Risk appetite").select_option(label="Outside appetite")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"appetite=outside"))
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=FUNDING, exact=True))
-    assert "Outside appetite" in row.inner_text()
+    assert "20 High Outside appetite" in re.sub(r"\s+", " ", row.inner_text())
+    register = page.locator("main table").filter(has=page.get_by_role("columnheader", name="Ref"))
+    shown = register.locator("tbody tr").all_inner_texts()
+    assert len(shown) >= 2 and all("Outside appetite" in text for text in shown), shown
 
     # The heat map marks the cells above Financial's tolerance: 15 and 20, never 12.
     page.get_by_label("Mark the tolerance of category").select_option(label="Financial (up to 12)")
@@ -129,6 +137,7 @@ def test_risk_manager_sets_an_appetite_and_sees_adequate_funding_outside_it(page
     outside = page.locator("section", has=page.get_by_role("heading", name="Risks outside appetite"))
     row = outside.get_by_role("row").filter(has_text=FUNDING)
     assert "20, above the tolerance of 12 (Financial)" in row.inner_text()
+    assert Risk.objects.get(title=FUNDING).ordered_owners()[0].name in row.inner_text()
     assert "No plan" in row.inner_text()
 
     # A December 2017 draft with the "Within appetite" column: No for risk 4.
@@ -294,7 +303,7 @@ def test_a_band_change_reaches_the_register_and_a_new_draft_but_not_the_publishe
     assert "Panel asked for a narrower Medium band" in page.locator("main").inner_text()
 
     # The register and its heat map follow.
-    page.goto("/risks/")
+    open_register(page)
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=moved.title, exact=True))
     assert f"{moved.current_score} Low" in re.sub(r"\s+", " ", row.inner_text())
     heat_map = page.locator("table.heat-map")
