@@ -80,8 +80,11 @@ def round_data(review_round, query=None):
 def round_page(request, pk):
     review_round = get_round_for_user(request.user, pk)
     data = round_data(review_round, request.GET or None)
+    can_edit = access.can(request.user, "edit_register")
     data.update({
-        "can_edit": access.can(request.user, "edit_register"),
+        "can_edit": can_edit,
+        # A risk manager records acceptances (risks.appetite_views), so is offered "Record a plan" too.
+        "can_plan": can_edit or access.can(request.user, "manage_settings"),
         "query": request.GET.urlencode(),
     })
     return render(request, "rounds/detail.html", data)

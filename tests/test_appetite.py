@@ -95,6 +95,19 @@ def test_a_plan_action_with_owner_and_due_date_is_the_plan(client_for, financial
     assert "Control actions that make the plan" in page and control.owner.name in page and "31 December 2017" in page
 
 
+def test_an_action_in_place_is_no_plan_and_the_pages_say_why(client_for, financial):
+    """A new control is "In place" by default: delivered, so not a plan, however dated and owned."""
+    control = financial.controls.get(status=Control.Status.IN_PROGRESS)
+    control.owner, control.status = Owner.objects.order_by("pk").first(), Control.Status.IN_PLACE
+    control.save()
+    client = client_for("smt")
+    page = page_text(client, financial)
+    assert NO_PLAN in page
+    assert "Only actions still to be delivered count: their status Planned or In progress, not In place." in page
+    edit_page = " ".join(client.get(reverse("risks:edit", args=[financial.pk])).content.decode().split())
+    assert "its plan is the control actions still to be delivered (status Planned or In progress)" in edit_page
+
+
 def queries_of(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -320,6 +333,18 @@ def test_a_round_opened_before_the_appetite_was_approved_is_not_held_to_it(users
     set_financial_appetite(users["author"], approved_on=datetime.date(2017, 11, 2))
     review_round = december_round(users["author"])
     assert not rows_by_ref(review_round)["4"].needs_plan
+
+
+def test_the_round_page_offers_the_risk_manager_record_a_plan_but_not_the_reviews(client_for, users, financial):
+    """The report author holds manage_settings, so records acceptances: the round page links to the plan."""
+    review_round = december_round(users["author"])
+    page = client_for("author").get(reverse("rounds:detail", args=[review_round.pk])).content.decode()
+    assert page.count("Record a plan") == 1
+    assert f'href="{reverse("risks:detail", args=[funding().pk])}#risk-appetite"' in page
+    assert reverse("risks:review", args=[funding().pk]) not in page
+    assert "confirm unchanged" not in page
+    smt_page = client_for("smt").get(reverse("rounds:detail", args=[review_round.pk])).content.decode()
+    assert smt_page.count("Record a plan") == 1 and reverse("risks:review", args=[funding().pk]) in smt_page
 
 
 def test_the_september_round_is_not_reopened(financial):
