@@ -148,9 +148,18 @@ def rows_as_at(moment):
     def rows(model_name):
         from django.apps import apps
 
+        # One query per kind: every revision of a settings table (tens of rows), replayed here.
+        # Every change writes a revision, so the latest of each row is the row as it is now.
         model = apps.get_model("organisation", model_name)
+        then, now = {}, {}
+        for record in model.history.order_by("history_date", "history_id"):
+            now[record.id] = record
+            if record.history_date <= moment:
+                then[record.id] = record
         # Where the history does not reach back that far, the settings as they are now.
-        return list(model.history.as_of(moment)) or current_rows(model_name)
+        latest = [record for record in then.values() if record.history_type != "-"] or [
+            record for record in now.values() if record.history_type != "-"]
+        return [record.instance for record in latest] if latest else current_rows(model_name)
     return rows
 
 
