@@ -1,17 +1,27 @@
-"""The organisation's settings as code reads them: one immutable snapshot, loaded at
-most once per request or task (each part on first use), and as at a past day from
-the settings' history (for a draft rebuilt as at its cut-off).
+"""The organisation's settings as code reads them: one immutable snapshot per request
+or task, and as at a past day from the settings' history (for a draft rebuilt as at its
+cut-off).
 
-Nothing is kept between requests, so several servers see a change at once; the
-services forget the snapshot after a change so the same request sees it too.
+Each request first reads the settings' stamp (organisation.models.SettingsStamp: one
+row whose token changes in the same transaction as any change to the settings). A
+process reuses the snapshot it loaded last while the token it was loaded under is still
+the database's; otherwise it loads every kind afresh. So a change made through any
+server is seen by the next request on every server, and an unchanged set costs one
+small query a request. Without a stamp (a database just flushed), or with
+ORGANISATION_SETTINGS_REUSE off (the test suite, for query counts that do not depend on
+which test ran before), each request loads what it uses, as it uses it. The services
+forget the snapshot after a change so the same request sees it too.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
 from asgiref.local import Local
 from django.conf import settings as django_settings
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.core.signals import request_started
 from django.tasks.signals import task_started
 from django.utils import timezone
@@ -164,13 +174,50 @@ def rows_as_at(moment):
 
 
 _local = Local()
+# (token, OrgSettings) of this process, replaced whole; any thread may reuse it.
+_reusable = None
+
+
+def stamp_token():
+    """The settings' token in the database, or None where there is no stamp. Plain SQL:
+    it runs on every request, and a query built by the ORM costs more to compile than to run."""
+    from organisation.models import SettingsStamp
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {connection.ops.quote_name(SettingsStamp._meta.db_table)} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def loaded_in_full():
+    """A snapshot with every kind read now: one that is shared never reads afterwards, so it
+    cannot pick up another transaction's change under an older token."""
+    snapshot = OrgSettings(current_rows)
+    for kind in ("_organisation", "bands", "levers", "categories", "scale", "appetites"):
+        getattr(snapshot, kind)
+    return snapshot
+
+
+def fresh_or_reused():
+    global _reusable
+    if not getattr(django_settings, "ORGANISATION_SETTINGS_REUSE", True):
+        return OrgSettings(current_rows)
+    token = stamp_token()  # before the rows: a snapshot is never older than its token
+    if token is None:
+        return OrgSettings(current_rows)
+    reusable = _reusable
+    if reusable is not None and reusable[0] == token:
+        return reusable[1]
+    snapshot = loaded_in_full()
+    _reusable = (token, snapshot)
+    return snapshot
 
 
 def current():
-    """The settings now, loaded once per request or task."""
+    """The settings now, read once per request or task."""
     snapshot = getattr(_local, "snapshot", None)
     if snapshot is None:
-        snapshot = _local.snapshot = OrgSettings(current_rows)
+        snapshot = _local.snapshot = fresh_or_reused()
     return snapshot
 
 
@@ -183,10 +230,25 @@ def as_at(day):
 
 
 def forget(**kwargs):
-    """Drop the loaded snapshot: a new request or task, or the settings just changed."""
+    """Drop this request's snapshot: a new request or task, or the settings just changed
+    (the stamp has changed too, so the process's snapshot will not be reused)."""
     _local.snapshot = None
+
+
+def stamp(**kwargs):
+    """A new token for the settings, in the transaction that changed them."""
+    from organisation.models import SettingsStamp
+
+    token = uuid.uuid4().hex
+    if not SettingsStamp.objects.filter(id=1).update(token=token):  # not tracked: a plain update
+        SettingsStamp.objects.create(id=1, token=token)
 
 
 def connect_signals():
     request_started.connect(forget, dispatch_uid="organisation.forget.request")
     task_started.connect(forget, dispatch_uid="organisation.forget.task")
+    from organisation.models import SETTINGS_MODELS
+
+    for model in SETTINGS_MODELS:
+        post_save.connect(stamp, sender=model, dispatch_uid=f"organisation.stamp.save.{model.__name__}")
+        post_delete.connect(stamp, sender=model, dispatch_uid=f"organisation.stamp.delete.{model.__name__}")

@@ -206,3 +206,25 @@ class CategoryAppetite(models.Model):
         errors = implausible_dates(self, ("approved_on",))
         if errors:
             raise ValidationError(errors)
+
+
+class SettingsStamp(models.Model):
+    """One row whose token changes, in the same transaction, with every change to the settings
+    above. Each process keeps the settings it last read beside the token it read first, and
+    reuses them only while the database's token is the same: one small query per request
+    instead of one per kind of setting, and a change made through any server is seen by the
+    next request on every server. Not history, not backed up: a restore writes a new token."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="settingsstamp_single_row")]
+
+    def __str__(self):
+        return self.token
+
+
+# What SettingsStamp follows: a change to any of these, through the ORM, gives a new token.
+# (A data migration changing them must write a new token too.)
+SETTINGS_MODELS = (Organisation, ScoreBand, Lever, RiskCategory, AppetiteLevel, CategoryAppetite)

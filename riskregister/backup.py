@@ -40,7 +40,8 @@ MANIFEST_NAME = "manifest.json"
 
 # Remade by `migrate`, or transient: never in a backup.
 EXCLUDED_APPS = {"contenttypes", "sessions", "axes", "django_tasks_database"}
-EXCLUDED_MODELS = {"auth.permission"}
+# The settings' stamp: a restore writes a new one as it loads the settings.
+EXCLUDED_MODELS = {"auth.permission", "organisation.settingsstamp"}
 # Any of these holding a row means the database is not empty.
 DATA_MODELS = ("risks.Risk", "reports.Paper", "auth.User")
 # Filled by a migration (organisation.0002_starting_settings) and replaced by the backup's rows.

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from controls.models import Control
 from riskregister import access
-from risks.appetite import outside_with_statuses
+from risks.appetite import outside_among
 from risks.models import Review, Risk
 from rounds.status import my_updates
 
@@ -51,12 +51,19 @@ def landing_links(user):
     return list(links.values())
 
 
-def my_risks(user):
-    return list(Risk.objects.open().filter(ownerships__owner__user=user))
+def open_risks():
+    """Every open risk with its owners, in register order: the start page's lists share it."""
+    return list(Risk.objects.open().with_owners())
 
 
-def overdue_reviews(today):
-    return list(Risk.objects.review_overdue(today).order_by("next_review", "ref_number", "ref_suffix"))
+def owned_by(user, risks):
+    return [risk for risk in risks if any(owner.user_id == user.pk for owner in risk.ordered_owners())]
+
+
+def overdue_reviews(today, risks):
+    """Those of the open `risks` whose next review is before `today` (Risk.is_review_overdue)."""
+    overdue = [risk for risk in risks if risk.is_review_overdue(today)]
+    return sorted(overdue, key=lambda risk: (risk.next_review, risk.ref_number, risk.ref_suffix))
 
 
 def overdue_controls(today):
@@ -99,21 +106,23 @@ def recent_changes(user, limit=RECENT_CHANGES):
     return changes[:limit]
 
 
-def risks_outside_appetite(today):
+def risks_outside_appetite(today, risks=None):
     """Open risks above their category's tolerance, each with its plan's state (a fixed number of queries)."""
-    risks = Risk.objects.open().with_owners().order_by("ref_number", "ref_suffix")
+    risks = open_risks() if risks is None else risks
     return [{"risk": risk, "owners": risk.ordered_owners(), "appetite": status}
-            for risk, status in outside_with_statuses(risks, today)]
+            for risk, status in outside_among(risks, today)]
 
 
-def dashboard(user):
+def dashboard(user, risks, outside):
+    """The SMT editor's lists. `risks`: open_risks(); `outside`: risks_outside_appetite() of them."""
     today = timezone.localdate()
+    appetite = {item["risk"].pk: item["appetite"] for item in outside}
     return {
         "today": today,
-        "my_updates": my_updates(user, today),
-        "my_risks": my_risks(user),
+        "my_updates": my_updates(user, today, risks, appetite),
+        "my_risks": owned_by(user, risks),
         "can_create_risk": access.can(user, "edit_register"),
-        "overdue_reviews": overdue_reviews(today),
+        "overdue_reviews": overdue_reviews(today, risks),
         "overdue_controls": overdue_controls(today),
         "recent_changes": recent_changes(user),
     }

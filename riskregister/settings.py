@@ -46,6 +46,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # give its first value when the database is created.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Mayor's Office for Policing and Crime")
 ORGANISATION_SHORT_NAME = os.environ.get("ORGANISATION_SHORT_NAME", "MOPAC")
+# A process reuses the settings it read while the database's settings stamp is unchanged
+# (organisation.current): one small query a page instead of one per kind of setting.
+ORGANISATION_SETTINGS_REUSE = True
 
 # Lets anonymous visitors read published public packs (/published/), for
 # organisations that publish their papers on the web. Off by default.

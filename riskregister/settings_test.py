@@ -17,3 +17,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # The live server serves static files itself; WhiteNoise (for gunicorn) is
 # tested in tests/test_serve.py against collected files.
 MIDDLEWARE = [name for name in MIDDLEWARE if name != "whitenoise.middleware.WhiteNoiseMiddleware"]
+
+# Each request reads the settings it uses, so a page's query count does not depend on
+# which test ran before; tests/test_settings_reuse.py turns reuse on.
+ORGANISATION_SETTINGS_REUSE = False

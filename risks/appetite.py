@@ -98,11 +98,15 @@ def statuses(risks, today, org=None):
     }
 
 
-def outside_with_statuses(queryset, today, org=None):
-    """[(risk, AppetiteStatus)] for the risks of `queryset` outside appetite, in three queries."""
-    risks = list(outside_appetite(queryset))
-    found = statuses(risks, today, org)
-    return [(risk, found[risk.id]) for risk in risks]
+def outside_among(risks, today, org=None):
+    """[(risk, AppetiteStatus)] for those of `risks`, already loaded, outside appetite (the rule of
+    outside_appetite, judged in Python), in two queries at most."""
+    org = org or current()
+    outside = [risk for risk in risks if risk.category_id is not None
+               and (appetite := org.appetite_for(risk.category_id)) is not None
+               and not appetite.accepts(risk.current_score)]
+    found = statuses(outside, today, org)
+    return [(risk, found[risk.id]) for risk in outside]
 
 
 def with_current_score(queryset):

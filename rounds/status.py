@@ -59,9 +59,10 @@ def round_risks(review_round):
     return Risk.objects.open_on(review_round.opens_on).with_owners()
 
 
-def needing_plans(review_round, risks, today):
+def needing_plans(review_round, risks, today, known=None):
     """Ids of the round's open risks outside appetite with no plan, held to an appetite approved
-    by the day the round opened. A closed round is a record: it is never reopened by it."""
+    by the day the round opened. A closed round is a record: it is never reopened by it.
+    `known`, if given, is {risk id: AppetiteStatus} of every open risk outside appetite."""
     if not review_round.is_open:
         return set()
     org = current()
@@ -69,13 +70,16 @@ def needing_plans(review_round, risks, today):
             and applies_to_round(org.appetite_for(risk.category_id), review_round.opens_on)]
     if not held:
         return set()
-    return {pk for pk, appetite in statuses(held, today, org).items() if appetite.needs_plan}
+    found = statuses(held, today, org) if known is None else known
+    return {risk.pk for risk in held if risk.pk in found and found[risk.pk].needs_plan}
 
 
-def risk_rows(review_round, today=None):
-    """One row per risk in the round, with its status (a fixed number of queries, whatever the size)."""
+def risk_rows(review_round, today=None, risks=None, appetite=None):
+    """One row per risk in the round, with its status (a fixed number of queries, whatever the size).
+    `risks`, if given, are those of the round's risks wanted (loaded with their owners);
+    `appetite` as needing_plans' `known`."""
     today = today or timezone.localdate()
-    risks = list(round_risks(review_round))
+    risks = list(round_risks(review_round)) if risks is None else risks
     ids = [risk.pk for risk in risks]
     confirmations = {
         c.risk_id: c for c in Confirmation.objects.filter(round=review_round, risk_id__in=ids)
@@ -85,7 +89,7 @@ def risk_rows(review_round, today=None):
                    .values_list("risk_id", flat=True))
     edited = set(Risk.history.filter(id__in=ids, history_date__gte=review_round.opened_at)
                  .values_list("id", flat=True))
-    no_plan = needing_plans(review_round, risks, today)
+    no_plan = needing_plans(review_round, risks, today, appetite)
     rows = []
     for risk in risks:
         if risk.closed_on is not None:
@@ -154,15 +158,24 @@ def sign_off_state(review_round, risks=None):
     return SignOffState(sign_off, False, changed)
 
 
-def my_updates(user, today=None):
-    """The user's risks awaiting update in open rounds: [{"round", "rows"}], for "My updates"."""
+def my_updates(user, today=None, open_risks=None, appetite=None):
+    """The user's risks awaiting update in open rounds: [{"round", "rows"}], for "My updates".
+    `open_risks` (every open risk, with owners) and `appetite` (statuses of those outside
+    appetite), if given, spare reading them again."""
     if not user.is_authenticated:
         return []
     from rounds.models import ReviewRound
 
     found = []
     for review_round in ReviewRound.objects.filter(closed_at__isnull=True).select_related("paper"):
-        rows = [row for row in risk_rows(review_round, today)
+        risks = None
+        if open_risks is not None:
+            # Only a risk still open can be outstanding; a closed one counts as done.
+            risks = [risk for risk in open_risks if risk.opened_on <= review_round.opens_on
+                     and any(owner.user_id == user.pk for owner in risk.ordered_owners())]
+            if not risks:
+                continue
+        rows = [row for row in risk_rows(review_round, today, risks, appetite)
                 if not row.done and any(owner.user_id == user.pk for owner in row.owners)]
         if rows:
             found.append({"round": review_round, "rows": rows})

@@ -68,3 +68,22 @@ def test_two_editors_on_two_servers_meet_the_conflict_check(two_servers):
     assert "Seen on the first server." in page
     assert "retitled on the second server" not in page
     assert history_reasons(database_url, risk_id)[-1] == "Edited through the first server"
+
+
+def test_a_settings_change_is_seen_at_once_by_both_servers(two_servers):
+    """Each server reuses the settings it read while the database's stamp is unchanged."""
+    first, second, _, database_url = two_servers
+    browser = Browser()
+    browser.sign_in(first, "smt")
+    for server in (first, second):  # both have read the settings
+        assert "Mayor&#x27;s Office for Policing and Crime" in browser.get(f"{server}/")[1]
+    processes.manage(
+        processes.developer_env(database_url), "shell", "-c",
+        "from organisation.models import Organisation; from organisation.services import update_organisation; "
+        "from django.contrib.auth import get_user_model; o = Organisation.objects.get(); "
+        "update_organisation(name='Office renamed by a third process', short_name='ORP', "
+        "user=get_user_model().objects.get(username='author'), reason='Renamed', expected_version=o.version)",
+    )
+    for server in (first, second):
+        page = browser.get(f"{server}/")[1]
+        assert "Office renamed by a third process" in page and "Mayor&#x27;s Office" not in page
