@@ -16,6 +16,7 @@ from organisation.models import AppetiteLevel, CategoryAppetite, Lever, Organisa
 from organisation.services import BandChange, band_versions, save_bands, save_setting, set_appetite, uses
 from organisation.stylesheet import digest
 from reports.rendering import gather, render_html
+from riskregister.history_chain import first_broken_link
 from risks.models import Risk
 from tests.factories import funding, september_paper
 
@@ -248,6 +249,7 @@ def test_two_labels_are_swapped_in_one_save(client_for, users):
             band.label, users["author"], "Labels the wrong way round")
     assert ScoreBand.objects.get(key="low").history.count() == before["low"]
     assert not ScoreBand.history.filter(label__startswith="(renaming").exists()
+    assert first_broken_link(ScoreBand.history.model) is None  # verify_history's check
     assert current().band_for(25).label == "Medium"
 
 
