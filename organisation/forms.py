@@ -62,6 +62,21 @@ class BandForm(SpecificMessagesMixin, forms.Form):
 
 
 class BaseBandFormSet(forms.BaseFormSet):
+    def clean(self):
+        """Labels differ across the set as submitted (ignoring case), not row by row against
+        the bands stored now: swapping two labels is one save (save_bands orders the writes)."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if self._should_delete_form(form) or not form.is_valid():
+                continue
+            label = form.cleaned_data.get("label", "").strip()
+            if not label or not (form.has_changed() or form.cleaned_data.get("id")):
+                continue
+            if label.casefold() in seen:
+                form.add_error("label", f"Two bands are called “{label}”: give each band its own label.")
+            seen.add(label.casefold())
+
     def changes(self):
         """The bands as the page leaves them: each row kept (not deleted, not left empty)."""
         return [

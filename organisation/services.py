@@ -129,6 +129,25 @@ def band_versions(bands):
     return ",".join(f"{band.pk}:{band.version}" for band in sorted(bands, key=lambda band: band.pk))
 
 
+def _step_aside(kept, bands):
+    """Free the labels the set hands round, so saving band by band never meets the unique
+    label constraint half way (High and Medium swapped: the first band saved would take a
+    label the second still holds). Each kept band whose label another row of the set will
+    take is first given a placeholder, saved without a revision: the placeholder lives only
+    inside save_bands' transaction, and the band's one revision, saved next, records its
+    final label. (PostgreSQL could defer the constraint instead, SQLite cannot; this works on both.)"""
+    final = [(change.pk, change.label.strip()) for change in bands]
+    taken = {label for _, label in final} | {band.label for band in kept.values()}
+    for pk, band in sorted(kept.items()):
+        if any(label == band.label for other, label in final if other != pk):
+            placeholder, number = f"(renaming {pk})", 2
+            while placeholder in taken:
+                placeholder, number = f"(renaming {pk}, {number})", number + 1
+            taken.add(placeholder)
+            band.label = placeholder
+            band.save_without_historical_record(update_fields=["label"])
+
+
 @transaction.atomic
 def save_bands(*, bands, expected_versions, user, reason):
     """Replace the score bands by `bands` (BandChange rows; an existing band left out is removed),
@@ -148,6 +167,7 @@ def save_bands(*, bands, expected_versions, user, reason):
     kept = {band.pk for band in bands if band.pk is not None}
     for pk in sorted(set(stored) - kept):
         delete_tracked(stored[pk], user=user, reason=reason)
+    _step_aside({pk: stored[pk] for pk in kept}, bands)
     for change in bands:
         band = stored[change.pk] if change.pk is not None else ScoreBand(key=new_key(ScoreBand, change.label, fallback="band"))
         values = {"label": change.label.strip(), "lowest": change.lowest, "highest": change.highest,

@@ -12,7 +12,8 @@ now. As at a day, they come from the names each revision kept
 
 from dataclasses import dataclass
 
-from organisation.current import as_at, current
+from organisation.current import OrgSettings, as_at, current, rows_as_at
+from organisation.models import RiskCategory
 from risks.models import Risk
 
 # How risks.services._set_secondary_categories joins the other categories' names.
@@ -80,3 +81,46 @@ def attach(risks, *, day=None):
     for risk in risks:
         risk.categories = described[risk.pk]
     return risks
+
+
+@dataclass(frozen=True)
+class NamedCategories:
+    """What a revision's other category names (Risk.secondary_category_names) mean now."""
+
+    categories: tuple  # the RiskCategory rows they name, in the revision's order
+    retired: tuple  # labels of those retired since: restored all the same
+    missing: tuple  # names that match no category now (deleted since): left out
+
+    @property
+    def notes(self):
+        """What restoring them has to tell the user, as sentences."""
+        notes = []
+        if self.retired:
+            notes.append(f"Restored although retired since: {', '.join(self.retired)} "
+                         "(kept on this risk, no longer offered for others).")
+        if self.missing:
+            notes.append(f"Not restored, as no category is called this now (deleted since): {', '.join(self.missing)}.")
+        return notes
+
+
+def categories_named(names, moment):
+    """The categories a revision saved at `moment` named in `names` (" / "-joined labels).
+
+    Each name is read as the label it was at `moment` (the categories' history, so a
+    category renamed since is still found), else as a label now; a name that matches no
+    category that exists now is `missing`. Two queries, whatever the number of names."""
+    wanted = [name for name in names.split(NAMES_SEPARATOR) if name]
+    if not wanted:
+        return NamedCategories((), (), ())
+    then = {category.label: category.pk for category in OrgSettings(rows_as_at(moment)).categories}
+    now = {category.pk: category for category in RiskCategory.objects.all()}
+    by_label = {category.label: category for category in now.values()}
+    by_folded = {category.label.casefold(): category for category in now.values()}
+    found, missing = [], []
+    for name in wanted:
+        category = now.get(then.get(name)) or by_label.get(name) or by_folded.get(name.casefold())
+        if category is None:
+            missing.append(name)
+        elif category not in found:
+            found.append(category)
+    return NamedCategories(tuple(found), tuple(c.label for c in found if not c.active), tuple(missing))

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from controls.models import Control
 from organisation.current import current
+from risks.categories import categories_named
 from risks.diff import field_changes
 from risks.models import Owner, Review, Risk, RiskOwner, Trend
+from risks.services import RISK_EDITABLE_FIELDS, category_names, other_categories
 
 RISK_FIELDS = [
     ("ref", "Ref"), ("title", "Title"), ("description", "Description"),
@@ -153,3 +155,18 @@ def changes_since(risk, version):
     since = [e for e in entries if e.is_risk and e.version > version
              or not e.is_risk and e.date > base.date and (e.user, e.reason) in saves]
     return base, since
+
+
+def restore_preview(risk, revision):
+    """The restore page's data: what restoring `revision` changes (`changes`, its other
+    categories included) and what the page tells about those (`category_notes`)."""
+    editable = [(key, label) for key, label in RISK_FIELDS
+                if key.removesuffix("_id") in RISK_EDITABLE_FIELDS or key == "secondary_category_names"]
+    names = {("parent_id", parent.pk): f"Risk {parent.ref}: {parent.title}"
+             for parent in Risk.objects.filter(pk__in=[risk.parent_id, revision.parent_id])}
+    current_values = {key: as_text(key, getattr(risk, key), names) for key, _ in editable}
+    restored = {key: as_text(key, getattr(revision, key), names) for key, _ in editable}
+    # The other categories as restoring saves them: labelled as they are called now.
+    named = categories_named(revision.secondary_category_names, revision.history_date)
+    restored["secondary_category_names"] = category_names(other_categories(named.categories, revision.category_id))
+    return {"changes": field_changes(editable, current_values, restored), "category_notes": named.notes}

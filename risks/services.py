@@ -15,6 +15,7 @@ from django.utils import timezone
 from controls.services import apply_control_changes
 from riskregister.tracking import REASON_MAX_LENGTH, check_reason, delete_tracked, lock_versioned, save_tracked
 from risks.appetite import status_for
+from risks.categories import NAMES_SEPARATOR, categories_named
 from risks.models import AppetiteAcceptance, Owner, Review, Risk, RiskDependency, RiskOwner
 
 RISK_EDITABLE_FIELDS = (
@@ -54,13 +55,22 @@ def _set_owners(risk, owners, *, user, reason):
     return changed
 
 
+def other_categories(categories, primary_id):
+    """`categories` without the primary one, in the organisation's order."""
+    return sorted({category for category in categories if category.pk != primary_id},
+                  key=lambda category: (category.position, category.pk))
+
+
+def category_names(categories):
+    return NAMES_SEPARATOR.join(category.label for category in categories)
+
+
 def _set_secondary_categories(risk, categories):
     """Make the risk's other categories exactly `categories` (not its primary one).
     The risk's revision that follows carries their names, so the change has history."""
-    categories = sorted({category for category in categories if category.pk != risk.category_id},
-                        key=lambda category: (category.position, category.pk))
+    categories = other_categories(categories, risk.category_id)
     risk.secondary_categories.set(categories)
-    risk.secondary_category_names = " / ".join(category.label for category in categories)
+    risk.secondary_category_names = category_names(categories)
 
 
 @transaction.atomic
@@ -199,17 +209,23 @@ def edit_risk(*, risk_id, expected_version, user, reason, fields, owners=None, c
 
 @transaction.atomic
 def restore_risk_revision(*, risk_id, history_id, expected_version, user, reason):
-    """Bring back the fields of an earlier revision as a new revision; nothing is deleted."""
+    """Bring back the fields of an earlier revision as a new revision; nothing is deleted.
+
+    Its other categories come back from the names the revision kept (read as they were
+    then, so a category renamed or retired since is restored); a name that matches no
+    category now is left out. Returns the risk, with `restored_categories` (NamedCategories)
+    saying which were retired and which could not be restored."""
     risk = lock_risk(risk_id, expected_version)
     old = risk.history.get(history_id=history_id)
     for field in RISK_EDITABLE_FIELDS:
         attname = Risk._meta.get_field(field).attname
         setattr(risk, attname, getattr(old, attname))
-    # The other categories are not restored (a revision keeps only their names), but the
-    # restored primary category drops out of them, as on the edit page.
-    _set_secondary_categories(risk, list(risk.secondary_categories.all()))
+    named = categories_named(old.secondary_category_names, old.history_date)
+    _set_secondary_categories(risk, named.categories)
     risk.version += 1
-    return save_tracked(risk, user=user, reason=reason)
+    save_tracked(risk, user=user, reason=reason)
+    risk.restored_categories = named
+    return risk
 
 
 # Risk appetite: acceptances of a risk outside appetite ----------------------------------

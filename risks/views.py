@@ -21,8 +21,7 @@ from risks.forms import (
     ChangeForm, CloseForm, NewRiskForm, OwnerFormSet, ReopenForm, RestoreForm, ReviewForm, RiskForm,
     owner_initial,
 )
-from risks.diff import field_changes
-from risks.history import RISK_FIELDS, as_text, changes_since, risk_history
+from risks.history import changes_since, restore_preview, risk_history
 from risks.models import Risk
 
 
@@ -147,12 +146,13 @@ def create(request):
     })
 
 
-def _save_reason_form(request, risk, form, save, *, page, done, done_url):
+def _save_reason_form(request, risk, form, save, *, page, done, done_url, notes=None):
     """The response to a valid version-and-reason form: call save(version, reason), then
-    go to `done_url` with the message `done`; or the 409 conflict page if the risk moved
-    on; or `page()` with the service's objections added to the form."""
+    go to `done_url` with the message `done` (and the warnings `notes(saved)`, if given);
+    or the 409 conflict page if the risk moved on; or `page()` with the service's
+    objections added to the form."""
     try:
-        save(form.cleaned_data["version"], form.cleaned_data["reason"])
+        saved = save(form.cleaned_data["version"], form.cleaned_data["reason"])
     except ConflictError as conflict:
         fresh = type(form)(_with_version(request.POST, "version", conflict.current.version))
         return _conflict(request, risk, form.cleaned_data["version"], conflict.current,
@@ -161,6 +161,8 @@ def _save_reason_form(request, risk, form, save, *, page, done, done_url):
         _add_errors(error, {}, form)
         return page()
     messages.success(request, done)
+    for note in notes(saved) if notes else ():
+        messages.warning(request, note)
     return redirect(done_url)
 
 
@@ -240,15 +242,9 @@ def restore(request, pk, history_id):
     form = RestoreForm(data, initial={"version": risk.version, "revision": history_id})
 
     def page():
-        editable = [(key, label) for key, label in RISK_FIELDS
-                    if key.removesuffix("_id") in services.RISK_EDITABLE_FIELDS]
-        names = {("parent_id", parent.pk): f"Risk {parent.ref}: {parent.title}"
-                 for parent in Risk.objects.filter(pk__in=[risk.parent_id, revision.parent_id])}
-        current = {key: as_text(key, getattr(risk, key), names) for key, _ in editable}
-        restored = {key: as_text(key, getattr(revision, key), names) for key, _ in editable}
         return render(request, "risks/restore.html", {
             "risk": risk, "revision": revision, "form": form, "action": request.path,
-            "changes": field_changes(editable, current, restored),
+            **restore_preview(risk, revision),
         })
 
     if data is not None and form.is_valid():
@@ -261,5 +257,6 @@ def restore(request, pk, history_id):
                     reason=reason),
                 page=page, done="The revision was restored as a new revision.",
                 done_url=reverse("risks:history", args=[risk.pk]),
+                notes=lambda restored: [f"Other categories: {note}" for note in restored.restored_categories.notes],
             )
     return page()

@@ -4,6 +4,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from controls.models import Control
+from organisation.models import RiskCategory
+from organisation.services import create_entry, delete_entry, update_entry
+from riskregister.history_chain import first_broken_link
 from riskregister.tracking import save_tracked
 from risks import services
 from risks.models import Risk
@@ -108,3 +111,76 @@ def test_restore_is_for_smt_editors_only(client_for, username, expected):
     assert client.get(url).status_code == expected
     assert client.post(url, {"version": risk.version, "revision": original.history_id, "reason": "x"}).status_code == expected
     assert funding().history.count() == risk.history.count()
+
+
+# Restoring a revision's other categories ------------------------------------------------
+
+def recategorise(risk, user, others, reason):
+    return services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=reason,
+                                secondary_categories=others)
+
+
+def restore_post(client, risk, revision, reason="Back as it was"):
+    return client.post(reverse("risks:restore", args=[risk.pk, revision.history_id]),
+                       {"version": risk.version, "revision": revision.history_id, "reason": reason}, follow=True)
+
+
+def test_restore_brings_back_the_other_categories(client_for, users):
+    people, governance = RiskCategory.objects.get(key="people"), RiskCategory.objects.get(key="governance")
+    risk = recategorise(funding(), users["smt"], [people, governance], "Also people and governance")
+    revision = risk.history.first()
+    assert revision.secondary_category_names == "Governance / People"
+    risk = recategorise(risk, users["smt"], [], "Financial only")
+    client = client_for("smt")
+    page = client.get(reverse("risks:restore", args=[risk.pk, revision.history_id])).content.decode()
+    assert '<th scope="row">Other categories</th><td></td><td><ins>Governance / People</ins></td>' in page
+    before = risk.history.count()
+    response = restore_post(client, risk, revision)
+    assert response.status_code == 200 and "The revision was restored as a new revision." in response.text
+    assert "Not restored" not in response.text and "retired" not in response.text
+    risk.refresh_from_db()
+    assert set(risk.secondary_categories.all()) == {people, governance}
+    assert risk.history.count() == before + 1  # one revision, for the fields and the categories
+    latest = risk.history.first()
+    assert latest.secondary_category_names == "Governance / People"
+    assert (latest.history_user, latest.history_change_reason) == (users["smt"], "Back as it was")
+
+
+def test_restore_follows_renamed_and_retired_categories_and_names_deleted_ones(client_for, users):
+    admin = users["admin"]
+    people, governance = RiskCategory.objects.get(key="people"), RiskCategory.objects.get(key="governance")
+    cyber = create_entry(RiskCategory, label="Cyber", description="", position=99, user=admin, reason="New")
+    risk = recategorise(funding(), users["smt"], [people, governance, cyber], "Three more")
+    revision = risk.history.first()
+    assert revision.secondary_category_names == "Governance / People / Cyber"
+    risk = recategorise(risk, users["smt"], [], "Financial only")
+    # Since then: People renamed, Governance retired, Cyber deleted.
+    update_entry(people, label="Workforce", description="", position=people.position, active=True,
+                 user=admin, reason="Renamed", expected_version=people.version)
+    update_entry(governance, label=governance.label, description="", position=governance.position, active=False,
+                 user=admin, reason="Retired", expected_version=governance.version)
+    delete_entry(cyber, user=admin, reason="Not needed", expected_version=cyber.version)
+    client = client_for("smt")
+    page = client.get(reverse("risks:restore", args=[risk.pk, revision.history_id])).content.decode()
+    assert "<td><ins>Governance / Workforce</ins></td>" in page
+    assert "Not restored, as no category is called this now (deleted since): Cyber." in page
+    assert "Restored although retired since: Governance" in page
+    response = restore_post(client, risk, revision)
+    text = response.content.decode()
+    assert "The revision was restored as a new revision." in text
+    assert "Other categories: Not restored, as no category is called this now (deleted since): Cyber." in text
+    assert "Other categories: Restored although retired since: Governance" in text
+    risk.refresh_from_db()
+    assert set(risk.secondary_categories.all()) == {people, governance}
+    latest = risk.history.first()
+    assert latest.secondary_category_names == "Governance / Workforce"
+    assert latest.history_change_reason == "Back as it was"
+
+
+def test_restoring_other_categories_keeps_the_history_chain(client_for, users):
+    people = RiskCategory.objects.get(key="people")
+    risk = recategorise(funding(), users["smt"], [people], "Also people")
+    revision = risk.history.first()
+    risk = recategorise(risk, users["smt"], [], "Financial only")
+    assert restore_post(client_for("smt"), risk, revision).status_code == 200
+    assert first_broken_link(Risk.history.model) is None

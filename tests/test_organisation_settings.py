@@ -16,6 +16,7 @@ from organisation.models import AppetiteLevel, CategoryAppetite, Lever, Organisa
 from organisation.services import BandChange, band_versions, save_bands, save_setting, set_appetite, uses
 from organisation.stylesheet import digest
 from reports.rendering import gather, render_html
+from riskregister.history_chain import first_broken_link
 from risks.models import Risk
 from tests.factories import funding, september_paper
 
@@ -220,6 +221,46 @@ def test_a_score_outside_1_to_25_is_refused(client_for, lowest):
 def test_labels_must_differ(client_for):
     response = post_bands(client_for("author"), bands_post({"medium": {"label": "high"}}))
     assert "Two bands are called" in response.content.decode()
+
+
+def test_a_repeated_label_is_named_next_to_its_field(client_for):
+    response = post_bands(client_for("author"), bands_post({"medium": {"label": "high "}}))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Band 2, label: Two bands are called “high”" in text  # in the summary, linked to the field
+    assert 'value="high "' in text or 'value="high"' in text  # what the user typed is kept
+    assert ScoreBand.objects.get(key="medium").label == "Medium"
+
+
+def test_two_labels_are_swapped_in_one_save(client_for, users):
+    client = client_for("author")
+    before = {band.key: band.history.count() for band in ScoreBand.objects.all()}
+    response = post_bands(client, bands_post({"high": {"label": "Medium"}, "medium": {"label": "High"}},
+                                             reason="Labels the wrong way round"))
+    assert response.status_code == 302
+    high, medium = ScoreBand.objects.get(key="high"), ScoreBand.objects.get(key="medium")
+    assert (high.label, medium.label) == ("Medium", "High")
+    assert (high.version, medium.version) == (2, 2)
+    for band in (high, medium):
+        # One revision each, with the final label: no placeholder is ever recorded.
+        assert band.history.count() == before[band.key] + 1
+        revision = band.history.first()
+        assert (revision.label, revision.history_user, revision.history_change_reason) == (
+            band.label, users["author"], "Labels the wrong way round")
+    assert ScoreBand.objects.get(key="low").history.count() == before["low"]
+    assert not ScoreBand.history.filter(label__startswith="(renaming").exists()
+    assert first_broken_link(ScoreBand.history.model) is None  # verify_history's check
+    assert current().band_for(25).label == "Medium"
+
+
+def test_labels_are_rotated_and_a_new_band_takes_a_freed_label(client_for):
+    client = client_for("author")
+    new = {"label": "Low", "lowest": 1, "highest": 2, "colour": "#1d6b33", "pattern": "dotted"}
+    response = post_bands(client, bands_post({"high": {"label": "Medium"}, "medium": {"label": "Minor"},
+                                              "low": {"label": "High", "lowest": 3}}, extra=[new]))
+    assert response.status_code == 302
+    assert {band.key: band.label for band in ScoreBand.objects.all()} == {
+        "high": "Medium", "medium": "Minor", "low": "High", "low_2": "Low"}
 
 
 def test_a_band_is_added_with_a_key_from_its_label_and_one_removed(client_for, users):
