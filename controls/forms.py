@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from controls.models import CONTROL_FIELDS, Control
 from organisation.current import current
-from riskregister.forms import SharedChoicesFormSetMixin, SpecificMessagesMixin
+from riskregister.forms import ListedModelChoiceField, SharedChoicesFormSetMixin, SpecificMessagesMixin
 from risks.models import Owner
 
 
@@ -17,6 +17,7 @@ class ControlForm(SpecificMessagesMixin, forms.ModelForm):
     class Meta:
         model = Control
         fields = CONTROL_FIELDS
+        field_classes = {"owner": ListedModelChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.models import ModelChoiceIterator
 
 DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
 NULL_CHARACTER_MESSAGE = (
@@ -35,21 +37,80 @@ def required_message(name, field):
     return f"{'Select' if choosing else 'Enter'} the {label}."
 
 
+def listed(field):
+    """The objects `field` offers, read once with one plain query (for its present queryset)."""
+    if getattr(field, "_listed_from", None) is not field.queryset:
+        field._listed, field._listed_from = list(field.queryset), field.queryset
+    return field._listed
+
+
+def share_listed(field, objects):
+    """Let `field` offer `objects`, already read from a queryset equal to its own."""
+    field._listed, field._listed_from = objects, field.queryset
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """Django's iterator() reads the choices through a server-side cursor on PostgreSQL
+    (three round trips for a few rows) and again at each rendering; this reads them once,
+    into the field, where ListedModelChoiceField also checks submitted values."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in listed(self.field):
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(listed(self.field)) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(listed(self.field))
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A model choice read with one plain query; once its choices are read (or shared by a
+    formset's first row), a submitted value is checked against them, not with a query of its own."""
+
+    iterator = ListedChoiceIterator
+
+    def to_python(self, value):
+        if value in self.empty_values or getattr(self, "_listed_from", None) is not self.queryset:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        wanted = str(getattr(value, key) if isinstance(value, self.queryset.model) else value)
+        for obj in self._listed:
+            if str(getattr(obj, key)) == wanted:
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoiceIterator
+
+
 class SharedChoicesFormSetMixin:
     """A formset whose rows offer the same model choices reads them once, not
-    once per row: `shared_choice_fields` names the fields whose choices the
-    first row reads and every row then reuses (same options, same order)."""
+    once per row: `shared_choice_fields` names the ListedModelChoiceFields whose
+    objects the first row reads and every row then reuses (same options, same
+    order, and submitted values checked against them). `shared_objects`, a dict
+    given to several formsets of one page, shares them between the formsets too:
+    keyed by model, so every such field must offer every row of its model."""
 
     shared_choice_fields = ()
 
+    def __init__(self, *args, shared_objects=None, **kwargs):
+        self._shared_objects = {} if shared_objects is None else shared_objects
+        super().__init__(*args, **kwargs)
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
-        shared = self.__dict__.setdefault("_shared_choices", {})
         for name in self.shared_choice_fields:
-            if name not in shared:
-                # iter(): list() of the choices iterator itself would also run a COUNT.
-                shared[name] = list(iter(form.fields[name].choices))
-            form.fields[name].choices = shared[name]
+            field = form.fields[name]
+            model = field.queryset.model
+            if model not in self._shared_objects:
+                self._shared_objects[model] = listed(field)
+            share_listed(field, self._shared_objects[model])
         return form
 
 

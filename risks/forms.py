@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from organisation.models import RiskCategory
-from riskregister.forms import SharedChoicesFormSetMixin, SpecificMessagesMixin
+from riskregister.forms import (
+    ListedModelChoiceField, ListedModelMultipleChoiceField, SharedChoicesFormSetMixin, SpecificMessagesMixin,
+)
 from risks.models import COMMENTARY_MAX_LENGTH, SCORE_MESSAGE, SCORE_VALIDATORS, Owner, Risk, Trend
 from riskregister.tracking import REASON_MAX_LENGTH
 from risks.services import RISK_EDITABLE_FIELDS
@@ -37,7 +39,7 @@ def category_label(category):
 
 
 class RiskForm(SpecificMessagesMixin, forms.ModelForm):
-    secondary_categories = forms.ModelMultipleChoiceField(
+    secondary_categories = ListedModelMultipleChoiceField(
         label="Other categories", queryset=RiskCategory.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, error_messages=CHOOSE_CATEGORY,
         help_text="Any other categories the risk also belongs to. A category chosen as the primary one stays primary.",
@@ -46,6 +48,7 @@ class RiskForm(SpecificMessagesMixin, forms.ModelForm):
     class Meta:
         model = Risk
         fields = RISK_EDITABLE_FIELDS
+        field_classes = {"parent": ListedModelChoiceField, "category": ListedModelChoiceField}
         widgets = {
             "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "next_review": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -121,7 +124,7 @@ class NewRiskForm(RiskForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
+class OwnerChoiceField(ListedModelChoiceField):
     def label_from_instance(self, owner):
         return owner.name if owner.active else f"{owner.name} (retired)"
 

@@ -50,12 +50,13 @@ def detail(request, pk):
 
 def _edit_forms(risk, data=None):
     controls = list(risk.controls.all())
+    owners = {}  # read once for the owner rows and the control rows
     return {
         "form": RiskForm(data, instance=risk, prefix="risk"),
-        "owner_formset": OwnerFormSet(data, initial=owner_initial(risk), prefix="owners"),
+        "owner_formset": OwnerFormSet(data, initial=owner_initial(risk), prefix="owners", shared_objects=owners),
         "control_formset": ControlFormSet(
             data, initial=control_initial(controls), prefix="controls",
-            control_ids=[control.pk for control in controls],
+            control_ids=[control.pk for control in controls], shared_objects=owners,
         ),
         "change_form": ChangeForm(data, initial={"version": risk.version}, prefix="change"),
     }
