@@ -6,27 +6,13 @@ a lever, category or level in use is retired rather than deleted; the admin's pe
 forms could break each of these."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
 from organisation.models import AppetiteLevel, CategoryAppetite, Lever, Organisation, RiskCategory, ScoreBand
+from riskregister.admin_tracking import ReadOnlyTrackedAdmin
 
 
-class ReadOnlySettingAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # django-simple-history saves a posted revision form without asking for change permission.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+class ReadOnlySettingAdmin(ReadOnlyTrackedAdmin):
+    """No add, change, delete or revert (riskregister.admin_tracking)."""
 
 
 @admin.register(Organisation)

@@ -1,52 +1,41 @@
+"""The panel's records in the admin.
+
+Questions and actions, deep dives and partner links are written through the site's
+pages, which keep a reason (and, for an item, a version): here they are read-only,
+with their history (no add, change, delete or revert). Partners and their register
+entries are reference data kept here: every save, revert or delete asks for a reason
+and keeps it, with the acting user, on the revision (riskregister.admin_tracking)."""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from panel.models import Alignment, DeepDive, PanelItem, Partner, PartnerRisk
+from riskregister.admin_tracking import ReadOnlyTrackedAdmin, TrackedAdmin
 
 
 @admin.register(PanelItem)
-class PanelItemAdmin(SimpleHistoryAdmin):
-    """Read-mostly: questions and actions are written through the site's pages, which keep
-    a reason and a version; the admin shows them and their history."""
-
+class PanelItemAdmin(ReadOnlyTrackedAdmin):
     list_display = ("__str__", "status", "owner", "restricted")
     list_filter = ("status", "kind", "restricted")
-    readonly_fields = [field.name for field in PanelItem._meta.fields] + ["risks"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(DeepDive)
-class DeepDiveAdmin(SimpleHistoryAdmin):
-    """Read-mostly, like the items: scheduled through the site's page, with a reason."""
-
+class DeepDiveAdmin(ReadOnlyTrackedAdmin):
     list_display = ("__str__", "requested_by")
-    readonly_fields = [field.name for field in DeepDive._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(TrackedAdmin):
     """Reference data: the partner organisations whose registers our risks align with."""
 
     search_fields = ("name",)
 
 
 @admin.register(PartnerRisk)
-class PartnerRiskAdmin(SimpleHistoryAdmin):
+class PartnerRiskAdmin(TrackedAdmin):
     list_display = ("partner", "ref", "title", "rating")
     list_filter = ("partner",)
 
 
 @admin.register(Alignment)
-class AlignmentAdmin(SimpleHistoryAdmin):
-    """Read-mostly: links are made on the risk's partner page, with a reason."""
-
+class AlignmentAdmin(ReadOnlyTrackedAdmin):
     list_display = ("__str__",)
-    readonly_fields = ("risk", "partner_risk", "note")
-
-    def has_add_permission(self, request):
-        return False

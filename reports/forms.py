@@ -66,6 +66,23 @@ class PaperEditForm(SpecificMessagesMixin, forms.ModelForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
             self._show_references()
+        self._suggest_round_deadline()
+
+    def _suggest_round_deadline(self):
+        """A paper with no cut-off whose meeting has a review round: the round's deadline is
+        offered (a hint, and the box filled in), never stored until the author saves it."""
+        if self.instance.cutoff_date is not None:
+            return
+        deadline = self.instance.round_deadline()
+        if deadline is None:
+            return
+        field = self.fields["cutoff_date"]
+        field.help_text = (
+            f"{field.help_text} The review round's deadline is {deadline.day} {deadline:%B %Y}: "
+            "it is filled in as a suggestion, and the paper keeps it only when you save."
+        )
+        if not self.is_bound:
+            self.initial["cutoff_date"] = deadline
 
     def _show_references(self):
         """The author sees and types refs ([[2a]]); the paper stores identities ([[risk:N]])."""

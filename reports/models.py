@@ -128,6 +128,12 @@ class Paper(models.Model):
         """The day the paper's register is as at: its cut-off date, by default the meeting date."""
         return self.cutoff_date or self.meeting_date
 
+    def round_deadline(self):
+        """The deadline of this meeting's review round (the open one, else the latest), or None:
+        the cut-off date the edit form suggests. One query."""
+        rounds = self.review_rounds.order_by(F("closed_at").desc(nulls_first=True), "-opened_at", "-pk")
+        return rounds.values_list("deadline", flat=True).first()
+
     def cutoff_name(self):
         """How messages name the cut-off date."""
         if self.cutoff is None or self.cutoff == self.meeting_date:

@@ -11,7 +11,7 @@ deadlock), and moves the parent's version on.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -66,6 +66,26 @@ class ReasonForm(forms.ModelForm):
                 raise ValidationError(STALE_PAGE.format(what=current._meta.verbose_name), code="conflict")
             self.locked_version = current.version
         return cleaned
+
+
+class ReadOnlyTrackedAdmin(SimpleHistoryAdmin):
+    """A tracked model written only through the site's pages (which keep a reason and,
+    where it has one, a version): the admin shows it and its history, and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a posted revision form without asking for change permission.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class TrackedAdmin(SimpleHistoryAdmin):

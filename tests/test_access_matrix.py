@@ -162,9 +162,9 @@ ADMIN_MODELS = {
     "publications_publication": {"add": 403, "delete": 403},  # read-only: nothing published is changed
     "rounds_reviewround": {}, "rounds_reminder": {"add": 403},
     "rounds_signoff": {"add": 403},  # its change page shows it read-only
-    "panel_panelitem": {"add": 403},  # written through the site's pages (reason and version)
-    "panel_deepdive": {"add": 403}, "panel_partner": {}, "panel_partnerrisk": {},
-    "panel_alignment": {"add": 403},
+    # Read-only: written through the site's pages (reason and version); partners are kept in the admin.
+    "panel_panelitem": READ_ONLY, "panel_deepdive": READ_ONLY, "panel_alignment": READ_ONLY,
+    "panel_partner": {}, "panel_partnerrisk": {},
     # Read-only: changed in the settings pages, which check the bands as a set and refuse deleting what is in use.
     **{f"organisation_{name}": READ_ONLY for name in ("organisation", "scoreband", "lever", "riskcategory",
                                                       "appetitelevel", "categoryappetite")},

@@ -17,6 +17,29 @@ def test_draft_papers_are_listed_and_linked_exactly_for_readers_of_drafts(client
     assert (f'href="{reverse("reports:list")}"' in nav) is reads_drafts
 
 
+def main_nav(client, url):
+    return client.get(url).text.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+@pytest.mark.parametrize("username,sees_rounds", [("smt", True), ("author", True), ("panel", False), ("admin", True)])
+def test_review_rounds_are_linked_in_the_navigation_exactly_for_readers_of_the_register(
+        client_for, users, username, sees_rounds):
+    """The same capability as the start page's link and the rounds page itself (view_register)."""
+    assert access.can(users[username], "view_register") is sees_rounds
+    client = client_for(username)
+    nav = main_nav(client, reverse("home"))
+    link = f'<a href="{reverse("rounds:list")}">Review rounds</a>'
+    assert (link in nav) is sees_rounds
+    if sees_rounds:
+        assert 'aria-current="page">Review rounds' not in nav
+        current = main_nav(client, reverse("rounds:list"))
+        assert f'<a href="{reverse("rounds:list")}" aria-current="page">Review rounds</a>' in current
+        assert current.count('aria-current="page"') == 1
+    else:
+        assert "Review rounds" not in nav
+        assert client.get(reverse("rounds:list")).status_code == 403
+
+
 def test_anonymous_visitors_have_no_capability(client):
     from django.contrib.auth.models import AnonymousUser
 

@@ -165,7 +165,8 @@ def test_a_typed_ref_round_trips(client_for, paper, demo):
 def test_edit_saves_with_history_and_the_reference_follows_a_renumbered_risk(client_for, paper, demo):
     funding = Risk.objects.get(title="Adequate funding")
     client = client_for("author")
-    response = client.post(urls(paper)["edit"], edit_data(paper, legal="See [[4]] for funding."))
+    # The author clears the suggested cut-off (the review round's deadline): as at the meeting date.
+    response = client.post(urls(paper)["edit"], edit_data(paper, legal="See [[4]] for funding.", cutoff_date=""))
     assert response.status_code == 302
     before = paper.version
     paper.refresh_from_db()
@@ -192,7 +193,8 @@ def test_text_stored_with_internal_codes_keeps_working(client_for, paper):
 
 
 @pytest.mark.parametrize("text,message", [
-    ("See [[99]] for funding.", "[[99]]: there is no risk 99 open as at 22 September 2017 (the meeting date)"),
+    # The form holds the review round's deadline as the suggested cut-off, so refs are checked as at it.
+    ("See [[99]] for funding.", "[[99]]: there is no risk 99 open as at 8 September 2017 (the paper&#x27;s cut-off date)"),
     ("See [[ ]].", "A cross-reference is empty: “[[ ]]”"),
     ("See [[[[2a]]]].", "A cross-reference cannot contain another: “See [[[[2a]]]]"),
     ("See [[2a for funding.", "This cross-reference is not closed: “See [[2a for f"),
@@ -231,10 +233,11 @@ def test_edit_refuses_a_reference_to_a_closed_risk(client_for, paper, demo):
 
 def test_edit_refuses_a_reference_to_a_risk_raised_after_the_meeting(client_for, paper, demo):
     risk = make_risk("20", user=demo["smt"])  # raised today
-    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal="[[20]]"))
+    # The author clears the suggested cut-off (the review round's deadline): as at the meeting date.
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal="[[20]]", cutoff_date=""))
     assert "[[20]]: there is no risk 20 open as at 22 September 2017" in response.text
     assert f"<tr><td>20</td><td>{risk.title}</td></tr>" not in response.text
-    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]"))
+    response = client_for("author").post(urls(paper)["edit"], edit_data(paper, legal=f"[[risk:{risk.pk}]]", cutoff_date=""))
     assert "[[20]] refers to Risk 20, raised after the meeting date" in response.text
     assert Paper.objects.get(pk=paper.pk).version == paper.version
 

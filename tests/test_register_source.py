@@ -202,7 +202,7 @@ def test_the_author_moves_the_cut_off_date(client_for, demo):
     preview = reverse("reports:preview", args=[paper.pk])
     assert "Retitled on the 15th" in client.get(preview).text  # by default, as at the meeting date
     data = form_values(client.get(edit).text)
-    assert data["cutoff_date"] == ""
+    assert data["cutoff_date"] == "2017-09-08"  # the review round's deadline, suggested
     data.update(cutoff_date="2017-09-10", reason="Register as at the SMT meeting")
     assert client.post(edit, data).status_code == 302
     paper.refresh_from_db()
@@ -211,6 +211,78 @@ def test_the_author_moves_the_cut_off_date(client_for, demo):
     assert record.cutoff_date == date(2017, 9, 10) and record.history_change_reason == "Register as at the SMT meeting"
     assert "Retitled on the 15th" not in client.get(preview).text
     assert form_values(client.get(edit).text)["cutoff_date"] == "2017-09-10"
+
+
+ROUND_HINT = "The review round&#x27;s deadline is 8 September 2017"
+
+
+def cut_off_field(html):
+    """The cut-off field's form group: its label, hint and input."""
+    return html.split('for="id_cutoff_date"', 1)[1].split("</div>\n</div>", 1)[0]
+
+
+def test_the_review_rounds_deadline_is_suggested_while_the_paper_has_no_cut_off(client_for, demo):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    assert paper.cutoff_date is None and paper.review_rounds.get().deadline == date(2017, 9, 8)
+    client = client_for("author")
+    edit = reverse("reports:edit", args=[paper.pk])
+    html = client.get(edit).text
+    assert ROUND_HINT in cut_off_field(html) and 'value="2017-09-08"' in cut_off_field(html)
+    assert form_values(html)["cutoff_date"] == "2017-09-08"
+    # Offered, not stored: opening the page writes nothing, and the paper is still as at its meeting.
+    saved = Paper.objects.get(pk=paper.pk)
+    assert saved.cutoff_date is None and saved.version == paper.version and saved.cutoff == date(2017, 9, 22)
+    assert paper.history.count() == saved.history.count()
+
+
+def test_the_author_may_clear_the_suggested_deadline_and_the_paper_stays_as_at_the_meeting(client_for, demo):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    client = client_for("author")
+    edit = reverse("reports:edit", args=[paper.pk])
+    data = form_values(client.get(edit).text)
+    data.update(cutoff_date="", title="", reason="Summary only")
+    response = client.post(edit, data)  # an error elsewhere: the cleared box stays cleared
+    assert response.status_code == 200 and "Enter a title." in response.text
+    assert form_values(response.text)["cutoff_date"] == "" and ROUND_HINT in cut_off_field(response.text)
+    data.update(title=paper.title, summary="Summary without a cut-off")
+    assert client.post(edit, data).status_code == 302
+    saved = Paper.objects.get(pk=paper.pk)
+    assert saved.cutoff_date is None and saved.summary == "Summary without a cut-off"
+    assert saved.history.latest().history_change_reason == "Summary only"
+    assert form_values(client.get(edit).text)["cutoff_date"] == "2017-09-08"  # suggested again
+
+
+def test_saving_the_suggested_deadline_makes_it_the_cut_off_and_no_hint_follows(client_for, demo):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    client = client_for("author")
+    edit = reverse("reports:edit", args=[paper.pk])
+    data = form_values(client.get(edit).text)
+    data.update(reason="Register as at the round's deadline")
+    assert client.post(edit, data).status_code == 302
+    saved = Paper.objects.get(pk=paper.pk)
+    assert saved.cutoff_date == date(2017, 9, 8)
+    assert saved.history.latest().history_user == demo["author"]
+    html = client.get(edit).text
+    assert 'value="2017-09-08"' in cut_off_field(html) and "review round" not in cut_off_field(html)
+
+
+def test_a_cut_off_already_set_is_shown_and_the_deadline_is_not_offered(client_for, demo):
+    paper = Paper.objects.get(meeting_date="2017-09-22")
+    paper.cutoff_date = date(2017, 9, 12)
+    save_tracked(paper, user=demo["author"], reason="Register as at the SMT meeting")
+    html = client_for("author").get(reverse("reports:edit", args=[paper.pk])).text
+    assert 'value="2017-09-12"' in cut_off_field(html)
+    assert "review round" not in cut_off_field(html) and "2017-09-08" not in html
+
+
+def test_a_paper_without_a_round_is_offered_no_cut_off(client_for, demo):
+    from reports import services as paper_services
+
+    paper = paper_services.create_paper(user=demo["author"], reason="Next quarter", meeting_date=date(2017, 12, 15),
+                                        title="Risk Management Report")
+    assert not paper.review_rounds.exists()
+    html = client_for("author").get(reverse("reports:edit", args=[paper.pk])).text
+    assert form_values(html)["cutoff_date"] == "" and "review round" not in cut_off_field(html)
 
 
 @pytest.mark.parametrize("cutoff,message", [

@@ -166,7 +166,7 @@ def risk_row(page, title):
 def open_december_round(page):
     """Start page → Review rounds → Open a round for 15 December 2017, opening after the appetite was approved."""
     page.get_by_role("link", name="MOPAC risk register").click()
-    page.get_by_role("link", name="Review rounds").click()
+    page.locator("main").get_by_role("link", name="Review rounds").click()
     page.get_by_role("link", name="Open a round").click()
     page.wait_for_url("**/rounds/open/")
     page.get_by_label("Meeting date").fill("2017-12-15")
