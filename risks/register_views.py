@@ -77,13 +77,16 @@ def register(request):
     if risk_filter.is_valid():
         context["risks"] = register_rows(risk_filter.qs, day=risk_filter.form.cleaned_data.get("as_at"))
         # The heat map counts every cell under the other filters, so each cell stays reachable.
-        around = request.GET.copy()
-        for param in CELL_PARAMS:
-            around.pop(param, None)
-        marking = context["tolerance"] = tolerance_marking(request.GET)
-        context["heat_map"] = heat_map(RiskFilter(around, queryset=Risk.objects.all()).qs, request.GET,
-                                       tolerance=marking["tolerance"])
         context["cell_selected"] = any(request.GET.get(param) for param in CELL_PARAMS)
+        if any(param in request.GET for param in CELL_PARAMS):
+            around = request.GET.copy()
+            for param in CELL_PARAMS:
+                around.pop(param, None)
+            counted = RiskFilter(around, queryset=Risk.objects.all()).qs
+        else:
+            counted = risk_filter.qs  # the same filters: no second filter set to build and check
+        marking = context["tolerance"] = tolerance_marking(request.GET)
+        context["heat_map"] = heat_map(counted, request.GET, tolerance=marking["tolerance"])
     context["query"] = request.GET.urlencode()
     return render(request, "risks/register.html", context)
 
