@@ -394,6 +394,23 @@ def test_start_page_lists_risks_outside_appetite(client_for, users, financial, u
     assert f"Accepted until {(TODAY + datetime.timedelta(days=90)):%-d %b %Y}" in section
 
 
+def test_start_page_list_is_the_register_filter(client_for, financial):
+    """The start page judges appetite in Python; the register's filter in SQL: they agree,
+    at the tolerance (within), just above it, and for a risk with no category."""
+    category = RiskCategory.objects.get(key="financial")
+    at, above, none = Risk.objects.open().exclude(pk=financial.pk).order_by("pk")[:3]
+    at.category, at.current_likelihood, at.current_impact = category, 3, 4  # 12: at the tolerance
+    above.category, above.current_likelihood, above.current_impact = category, 4, 4  # 16: above it
+    none.category, none.current_likelihood, none.current_impact = None, 5, 5
+    for risk in (at, above, none):
+        risk.save()
+    client = client_for("author")
+    listed = [item["risk"].ref for item in client.get(reverse("home")).context["outside_appetite"]]
+    filtered = [row.ref for row in client.get(reverse("risks:register"), {"appetite": "outside"}).context["risks"]]
+    assert listed == filtered
+    assert above.ref in listed and financial.ref in listed and at.ref not in listed and none.ref not in listed
+
+
 def test_start_page_of_the_panel_has_no_such_list(client_for, financial):
     assert 'id="outside-appetite"' not in client_for("panel").get(reverse("home")).content.decode()
 

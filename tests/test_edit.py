@@ -92,6 +92,9 @@ def test_edit_wrong_method_is_405(client_for):
     ("risk-title", "x" * 201, "at most 200 characters"),
     ("owners-0-owner", "999999", "Choose an owner from the list"),
     ("controls-0-owner", "999999", "Choose an owner from the list"),
+    ("owners-0-owner", "abc", "Choose an owner from the list"),
+    ("controls-0-owner", "1.5", "Choose an owner from the list"),
+    ("risk-category", "999999", "Choose a category from the list."),
     ("controls-0-lever", "bribery", "Choose a lever from the list."),
     ("controls-0-description", "", "Enter the description."),
     ("change-reason", "", "Enter the reason for the change."),
@@ -183,3 +186,25 @@ def test_huge_numbers_in_hidden_or_choice_fields_are_form_errors(client_for, key
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert risk.history.count() == before
+
+
+def test_the_owners_are_read_once_for_every_owner_and_control_row(client_for):
+    """One plain query for the owner rows and the control rows together, on the page and
+    on its save (a submitted owner is checked against it, not read again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    risk = funding()
+    client = client_for("smt")
+    url = reverse("risks:edit", args=[risk.pk])
+    with CaptureQueriesContext(connection) as page:
+        client.get(url)
+    owner = Owner.objects.filter(active=True).order_by("pk").last()
+    data = edit_data(risk, reason="Owners checked", **{"controls-0-owner": str(owner.pk)})
+    with CaptureQueriesContext(connection) as save:
+        assert client.post(url, data).status_code == 302
+    for queries in (page, save):
+        # (The save's model validation still confirms, inside its transaction, that the owner exists.)
+        assert len([q for q in queries if q["sql"].startswith('SELECT "risks_owner"."id"')]) == 1
+        assert not any("DECLARE" in q["sql"] for q in queries)
+    assert controls_of(risk)[0].owner == owner
