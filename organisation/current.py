@@ -20,9 +20,9 @@ from functools import cached_property
 
 from asgiref.local import Local
 from django.conf import settings as django_settings
+from django.core.signals import request_started
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from django.core.signals import request_started
 from django.tasks.signals import task_started
 from django.utils import timezone
 
