@@ -3,6 +3,7 @@ dependencies: shared by the load test's users (bench/locustfile.py) and the
 in-process profile (bench/profile_pages.py)."""
 
 import re
+from html import unescape
 
 
 def csrf_token(html):
@@ -14,12 +15,12 @@ def form_fields(html):
     """What the browser would send from the page's edit form (inputs, selects, textareas)."""
     data = {}
     for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', html):
-        data[name] = value
+        data[name] = unescape(value)
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
         selected = re.search(r'<option value="([^"]*)"[^>]*selected', body)
-        data[name] = selected.group(1) if selected else ""
+        data[name] = unescape(selected.group(1)) if selected else ""
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        data[name] = body.removeprefix("\n").replace("&amp;", "&").replace("&quot;", '"').replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")
+        data[name] = unescape(body.removeprefix("\n"))
     for name in re.findall(r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"(?![^>]*checked)', html):
         data.pop(name, None)
     return data

@@ -104,7 +104,7 @@ class Editor(SignedIn):
         url = f"/risks/{random.choice(self.risk_ids[:5])}/edit/"
         page = self.client.get(url, name="edit page").text
         data = form_fields(page)
-        data["risk-description"] = data.get("risk-description", "") [:3000] + " ."
+        data["risk-description"] = data.get("risk-description", "")[:1000] + " ."
         data["change-reason"] = "Load test edit"
         with self.client.post(url, data=data, name="edit save", catch_response=True,
                               headers={"Referer": self.host + url}, allow_redirects=False) as response:

@@ -100,7 +100,7 @@ def pages():
         return post
 
     def edit(data):
-        data["risk-description"] = data.get("risk-description", "")[:3000] + " ."
+        data["risk-description"] = data.get("risk-description", "")[:1000] + " ."
         data["change-reason"] = "Profile edit"
 
     def review(data):
