@@ -15,7 +15,7 @@ from rounds.status import my_updates
 RECENT_CHANGES = 15
 HISTORY_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 CHANGE_COLUMNS = (
-    "history_id", "history_date", "history_type", "history_change_reason", "history_user",
+    "history_date", "history_type", "history_change_reason",
     "history_user__username", "history_user__first_name", "history_user__last_name",
 )
 
@@ -75,32 +75,30 @@ def overdue_controls(today):
 
 
 def _who(record):
-    user = record.history_user
-    if user is None:
+    if record["history_user__username"] is None:
         return "System"
-    return user.get_full_name() or user.username
+    full_name = f"{record['history_user__first_name']} {record['history_user__last_name']}".strip()
+    return full_name or record["history_user__username"]
 
 
 def recent_changes(user, limit=RECENT_CHANGES):
-    """Newest revisions of risks, controls and reviews by anyone but `user` (three queries)."""
+    """Newest revisions of risks, controls and reviews by anyone but `user` (three queries).
+    Plain values of the columns shown: a revision holds every field of the tracked row."""
     changes = []
-    for model, what, label in (
-        (Risk, "Risk", lambda record: (record.id, f"{record.ref} {record.title}")),
-        (Control, "Control", lambda record: (record.risk_id, f"{record.risk.ref} {record.risk.title}" if record.risk else "")),
-        (Review, "Review", lambda record: (record.risk_id, f"{record.risk.ref} {record.risk.title}" if record.risk else "")),
+    for model, what, risk_columns in (
+        (Risk, "Risk", ("id", "ref", "title")),
+        (Control, "Control", ("risk_id", "risk__ref", "risk__title")),
+        (Review, "Review", ("risk_id", "risk__ref", "risk__title")),
     ):
-        # Only the columns shown: a revision holds every field of the tracked row.
-        records = model.history.exclude(history_user=user).select_related("history_user")
-        if model is Risk:
-            records = records.only(*CHANGE_COLUMNS, "id", "ref", "title")
-        else:
-            records = records.select_related("risk").only(*CHANGE_COLUMNS, "risk", "risk__ref", "risk__title")
-        for record in records.order_by("-history_date", "-history_id")[:limit]:
-            risk_id, risk_label = label(record)
+        records = (model.history.exclude(history_user=user).order_by("-history_date", "-history_id")
+                   .values(*CHANGE_COLUMNS, *risk_columns)[:limit])
+        for record in records:
+            risk_id, ref, title = (record[column] for column in risk_columns)
             changes.append(Change(
-                when=record.history_date, who=_who(record), what=what,
-                verb=HISTORY_VERBS.get(record.history_type, "Changed"),
-                reason=record.history_change_reason or "", risk_id=risk_id, risk_label=risk_label,
+                when=record["history_date"], who=_who(record), what=what,
+                verb=HISTORY_VERBS.get(record["history_type"], "Changed"),
+                reason=record["history_change_reason"] or "", risk_id=risk_id,
+                risk_label=f"{ref} {title}" if ref is not None else "",
             ))
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
