@@ -57,7 +57,7 @@ def open_risks():
 
 
 def owned_by(user, risks):
-    return [risk for risk in risks if any(owner.user_id == user.pk for owner in risk.ordered_owners())]
+    return [risk for risk in risks if risk.is_owned_by(user)]
 
 
 def overdue_reviews(today, risks):

@@ -355,6 +355,10 @@ class Risk(models.Model):
     def ordered_owners(self):
         return [ownership.owner for ownership in self.ownerships.all()]
 
+    def is_owned_by(self, user):
+        """Whether `user` is one of the risk's owners (no query once owners are prefetched)."""
+        return any(owner.user_id == user.pk for owner in self.ordered_owners())
+
 
 class RiskOwner(models.Model):
     """An owner of a risk, in the order the paper names them."""

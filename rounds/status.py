@@ -172,11 +172,11 @@ def my_updates(user, today=None, open_risks=None, appetite=None):
         if open_risks is not None:
             # Only a risk still open can be outstanding; a closed one counts as done.
             risks = [risk for risk in open_risks if risk.opened_on <= review_round.opens_on
-                     and any(owner.user_id == user.pk for owner in risk.ordered_owners())]
+                     and risk.is_owned_by(user)]
             if not risks:
                 continue
         rows = [row for row in risk_rows(review_round, today, risks, appetite)
-                if not row.done and any(owner.user_id == user.pk for owner in row.owners)]
+                if not row.done and row.risk.is_owned_by(user)]
         if rows:
             found.append({"round": review_round, "rows": rows})
     return found
