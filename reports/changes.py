@@ -58,11 +58,17 @@ def _current_scores(snapshot):
     return {risk["id"]: risk["current"] for risk in snapshot.get("appendix_4") or [] if "id" in risk and "current" in risk}
 
 
+def _records_appetite(snapshot):
+    register = snapshot.get("appendix_4") or []
+    return not register or any("appetite" in risk for risk in register)
+
+
 def appetite_basis(previous, current):
     """Where the appetite status compared comes from: "restricted" (Appendix 4, with scores),
-    "public" (both papers printed the "Within appetite" column) or "none" (not compared in this pack)."""
+    "public" (both papers printed the "Within appetite" column), "unknown" (restricted packs, one
+    stored before issue 17 recorded appetite) or "none" (not compared in this pack)."""
     if previous.get("restricted") and current.get("restricted"):
-        return "restricted"
+        return "restricted" if _records_appetite(previous) and _records_appetite(current) else "unknown"
     if all((snapshot.get("options") or {}).get("appetite_column") for snapshot in (previous, current)):
         return "public"
     return "none"
@@ -88,7 +94,7 @@ def appetite_state_text(appetite):
 
 def _appetite_movements(previous, current, after):
     basis = appetite_basis(previous, current)
-    if basis == "none":
+    if basis not in ("restricted", "public"):
         return []
     before_appetites, after_appetites = _appetites(previous, basis), _appetites(current, basis)
     movements = []

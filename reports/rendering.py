@@ -269,7 +269,8 @@ def changes_since_previous(paper, *, restricted, current=None):
     """None (no previous paper) or {"previous": {...}, "changes": {...}, "has_changes": bool, "appetite_basis": str}.
 
     "appetite_basis" (reports.changes.appetite_basis; absent from snapshots stored before
-    it): "restricted", "public" or "none" where appetite status is not compared in this pack."""
+    it): "restricted", "public", "unknown" (the earlier snapshot predates appetite) or "none"
+    where appetite status is not compared in this pack."""
     previous = paper.previous()
     if previous is None:
         return None

@@ -189,3 +189,26 @@ def test_a_section_stored_before_appetite_status_renders_as_it_did(december, dem
     assert "Trend changes" in section and "appetite" not in section.lower()
     paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(data).content).paragraphs]
     assert "Since the paper of 22 September 2017." in paragraphs and "Appetite status changes" not in paragraphs
+
+
+def test_a_previous_snapshot_stored_before_appetite_is_unknown_not_a_movement(december, raised, paper):
+    """The previous paper's restricted snapshot as stored before issue 17 (no "appetite", "options" or
+    "settings"): no movement for risk 2a, no KeyError, and the intro says why."""
+    from reports.changes import appetite_basis
+
+    before = rendering.gather(paper, restricted=True, with_changes=False)
+    before["appendix_4"] = [{k: v for k, v in risk.items() if k != "appetite"} for risk in before["appendix_4"]]
+    for key in ("options", "settings", "outside_appetite"):
+        del before[key]
+    data = rendering.gather(december, restricted=True)
+    found = compare(before, data)
+    assert found["appetite"] == [] and [c["ref"] for c in found["trends"]] == ["2a", "4"]
+    data["changes_since"] = {"previous": {"meeting_date_display": "22 September 2017"}, "changes": found,
+                             "has_changes": True, "appetite_basis": appetite_basis(before, data)}
+    html = rendering.render_html(data)
+    section = html[html.index('id="section-changes-since"'):].split("</section>")[0]
+    assert "does not record whether each risk was within appetite, so no movement in or out of appetite is listed" in section
+    assert "Appetite status changes" not in section and "Trend changes" in section
+    paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(data).content).paragraphs]
+    assert any("does not record whether each risk was within appetite" in p for p in paragraphs)
+    assert not any("moved outside appetite" in p for p in paragraphs)

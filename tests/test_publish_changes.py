@@ -199,6 +199,7 @@ def test_snapshots_stored_before_appetite_are_unknown_not_movements():
     new = appetite_pack({1: appetite(False, 12, 16), 2: appetite(True, 12, 6)}, restricted=True)
     assert compare(old, new)["appetite"] == [] and compare(new, old)["appetite"] == []
     assert not has_changes(compare(old, new))
+    assert appetite_basis(old, new) == "unknown" and appetite_basis(new, new) == "restricted"
     public_old = dict(old, restricted=False, appendix_4=None)
     assert compare(public_old, dict(new, restricted=False, appendix_4=None))["appetite"] == []
     assert appetite_basis(public_old, public_old) == "none"
@@ -266,6 +267,7 @@ def test_a_risk_moved_outside_appetite_is_listed_in_the_restricted_pack_only(dem
     for key in ("options", "settings", "outside_appetite"):
         old_shaped.pop(key, None)
     assert compare(old_shaped, second.restricted_snapshot)["appetite"] == []
+    assert appetite_basis(old_shaped, second.restricted_snapshot) == "unknown"
     assert compare(first.restricted_snapshot, second.restricted_snapshot)["appetite"][0]["ref"] == "2a"
 
 

@@ -310,6 +310,8 @@ APPETITE_BASIS = {
               "(they are in the restricted pack).",
     "none": "Risks that moved outside appetite, or back within it, are listed in the restricted pack only: this pack "
             "prints no scores, and the two papers do not both print the “Within appetite” column.",
+    "unknown": "The earlier paper's snapshot does not record whether each risk was within appetite, so no movement "
+               "in or out of appetite is listed.",
 }
 
 
