@@ -207,7 +207,8 @@ def test_a_previous_snapshot_stored_before_appetite_is_unknown_not_a_movement(de
                              "has_changes": True, "appetite_basis": appetite_basis(before, data)}
     html = rendering.render_html(data)
     section = html[html.index('id="section-changes-since"'):].split("</section>")[0]
-    assert "does not record whether each risk was within appetite, so no movement in or out of appetite is listed" in section
+    assert ("does not record whether each risk was within appetite, so no movement in or out of appetite is listed"
+            in section)
     assert "Appetite status changes" not in section and "Trend changes" in section
     paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(data).content).paragraphs]
     assert any("does not record whether each risk was within appetite" in p for p in paragraphs)

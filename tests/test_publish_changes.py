@@ -262,8 +262,9 @@ def test_a_risk_moved_outside_appetite_is_listed_in_the_restricted_pack_only(dem
     assert "Appetite status changes" in paragraphs and expected in paragraphs
 
     # A snapshot stored before appetite status was recorded: unknown, nothing listed.
-    old_shaped = {**first.restricted_snapshot, "appendix_4": [
-        {key: value for key, value in risk.items() if key != "appetite"} for risk in first.restricted_snapshot["appendix_4"]]}
+    register = first.restricted_snapshot["appendix_4"]
+    old_shaped = {**first.restricted_snapshot,
+                  "appendix_4": [{key: value for key, value in risk.items() if key != "appetite"} for risk in register]}
     for key in ("options", "settings", "outside_appetite"):
         old_shaped.pop(key, None)
     assert compare(old_shaped, second.restricted_snapshot)["appetite"] == []

@@ -319,7 +319,8 @@ def _changes_since(document, data):
     since = data["changes_since"]
     document.add_heading("Changes since the last paper", level=2)
     basis = APPETITE_BASIS.get(since.get("appetite_basis"))
-    document.add_paragraph(f"Since the paper of {since['previous']['meeting_date_display']}." + (f" {basis}" if basis else ""))
+    since_text = f"Since the paper of {since['previous']['meeting_date_display']}."
+    document.add_paragraph(f"{since_text} {basis}" if basis else since_text)
     if not since["has_changes"]:
         document.add_paragraph("Nothing changed in the risks, their trends, owners or controls.")
     for key, heading, line in CHANGE_LISTS:
