@@ -173,12 +173,14 @@ def _page(request, publication, pack):
         .only("id", "paper_id", "version", "published_at", "reason")
     )
     what_changed = previous = None
+    appetite_basis = None
     if publication.compared_with_id:
         previous = Publication.objects.get(pk=publication.compared_with_id)
         for compared in (publication, previous):
             if not compared.verify_snapshots():
                 return integrity_failure(request, publication=compared)
         what_changed = changes.compare(previous.snapshot(pack), publication.snapshot(pack))
+        appetite_basis = changes.appetite_basis(previous.snapshot(pack), publication.snapshot(pack))
     # A correction: what differs from the version before it (stored snapshots only).
     earlier = next((v for v in versions if v.version == publication.version - 1), None)
     differences = None
@@ -194,6 +196,7 @@ def _page(request, publication, pack):
         "versions": versions, "current": versions[0], "superseded": versions[0].pk != publication.pk,
         "previous": previous, "changes": what_changed,
         "has_changes": what_changed is not None and changes.has_changes(what_changed),
+        "appetite_basis": appetite_basis,
         "can_restricted": request.user.is_authenticated and access.can(request.user, "view_restricted"),
         **panel_questions(request.user, publication, pack, superseded=versions[0].pk != publication.pk),
     })

@@ -18,7 +18,7 @@ from controls.models import Control
 from panel.levers import lever_matrix
 from panel.paper_data import deep_dives, panel_actions, partner_alignments
 from reports import appetite as paper_appetite
-from reports.changes import compare, has_changes
+from reports.changes import appetite_basis, compare, has_changes
 from reports.markup import parse, parse_lines
 from reports.models import Paper
 from reports.sections import SECTIONS, SUMMARY_SUBHEADING, appendix_titles
@@ -266,7 +266,11 @@ def previous_snapshot(previous, *, restricted):
 
 
 def changes_since_previous(paper, *, restricted, current=None):
-    """None (no previous paper) or {"previous": {...}, "changes": {...}, "has_changes": bool}."""
+    """None (no previous paper) or {"previous": {...}, "changes": {...}, "has_changes": bool, "appetite_basis": str}.
+
+    "appetite_basis" (reports.changes.appetite_basis; absent from snapshots stored before
+    it): "restricted", "public", "unknown" (the earlier snapshot predates appetite) or "none"
+    where appetite status is not compared in this pack."""
     previous = paper.previous()
     if previous is None:
         return None
@@ -282,6 +286,7 @@ def changes_since_previous(paper, *, restricted, current=None):
         },
         "changes": found,
         "has_changes": has_changes(found),
+        "appetite_basis": appetite_basis(before, current),
     }
 
 

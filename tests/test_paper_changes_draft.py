@@ -102,3 +102,114 @@ def test_the_author_switches_the_section_on_in_the_edit_form(client_for, decembe
     december.refresh_from_db()
     assert december.include_changes
     assert december.history.latest().history_change_reason == "Show the changes"
+
+
+@pytest.fixture
+def financial_cautious(demo):
+    """The risk manager sets the appetite for "financial": Cautious, tolerance 12 (risk 4 scores 20 in September)."""
+    from organisation.models import AppetiteLevel, RiskCategory
+    from organisation.services import set_appetite
+
+    return set_appetite(
+        category=RiskCategory.objects.get(key="financial"), level=AppetiteLevel.objects.get(key="cautious"),
+        statement="We accept some financial risk where the return is clear.", tolerance=12,
+        approved_by="Audit Panel", approved_on=date(2017, 6, 20), user=demo["admin"], reason="Appetite for financial",
+    )
+
+
+@pytest.fixture
+def raised(december, demo):
+    """Risk 2a (Governance, tolerance 9) reviewed on 1 November 2017 up from 9 to 16: outside appetite."""
+    governance = Risk.objects.get(ref="2a")
+    with recorded_on(date(2017, 11, 1)):
+        risk_services.record_review(risk_id=governance.pk, user=demo["smt"], reason="Quarterly review",
+                                    reviewed_on=date(2017, 11, 1), trend="increasing", likelihood=4, impact=4)
+    return governance
+
+
+def test_the_draft_page_lists_a_risk_moved_outside_appetite_and_one_back_within(
+        client_for, december, raised, financial_cautious):
+    page = client_for("author").get(reverse("reports:edit", args=[december.pk])).text
+    section = page[page.index('id="what-changed-draft"'):].split("</section>")[0]
+    assert "<h3>Appetite status changes (restricted)</h3>" in section
+    assert "each risk's current score against the tolerance of its category" in section
+    assert (f"<li>Risk 2a ({raised.title}): moved outside appetite, from score 9 within the Governance tolerance of 9 "
+            f"to score 16 above the Governance tolerance of 9</li>") in section
+    # Risk 4's review (3 by 3) took it from 20 to 9, under the Financial tolerance of 12.
+    funding = Risk.objects.get(ref="4")
+    assert (f"<li>Risk 4 ({funding.title}): moved back within appetite, from score 20 above the Financial tolerance "
+            f"of 12 to score 9 within the Financial tolerance of 12</li>") in section
+    # An editor without the restricted pack sees the public comparison: neither paper prints the column.
+    since = changes_since_previous(december, restricted=False)
+    assert since["changes"]["appetite"] == [] and since["appetite_basis"] == "none"
+
+
+def test_the_optional_section_lists_appetite_movements_in_html_pdf_and_word(december, raised, demo):
+    from tests.test_paper_draft import pdf_pages
+
+    december.refresh_from_db()
+    services.update_paper(paper_id=december.pk, expected_version=december.version, user=demo["author"],
+                          reason="Show the changes", include_changes=True)
+    december.refresh_from_db()
+    expected = (f"Risk 2a ({raised.title}): moved outside appetite, from score 9 within the Governance tolerance of 9 "
+                f"to score 16 above the Governance tolerance of 9")
+    restricted = rendering.gather(december, restricted=True)
+    assert restricted["changes_since"]["appetite_basis"] == "restricted"
+    html = rendering.render_html(restricted)
+    section = html[html.index('id="section-changes-since"'):].split("</section>")[0]
+    assert "<h3>Appetite status changes</h3>" in section and f"<li>{expected}</li>" in section
+    pdf = " ".join(" ".join(pdf_pages(FORMATS["pdf"].export(restricted).content)).split())
+    assert "Appetite status changes" in pdf and expected in pdf
+    paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(restricted).content).paragraphs]
+    assert "Appetite status changes" in paragraphs and expected in paragraphs
+    assert any(p.startswith("Since the paper of 22 September 2017. Appetite status: each risk's current score")
+               for p in paragraphs)
+    # The public pack: no movement, and the intro says where they are.
+    public = rendering.gather(december, restricted=False)
+    assert public["changes_since"]["changes"]["appetite"] == []
+    public_html = rendering.render_html(public)
+    public_section = public_html[public_html.index('id="section-changes-since"'):].split("</section>")[0]
+    assert "Appetite status changes" not in public_section and "score 16" not in public_html
+    assert "are listed in the restricted pack only" in public_section
+    public_word = [p.text for p in read_docx(FORMATS["docx"].export(public).content).paragraphs]
+    assert any("are listed in the restricted pack only" in p for p in public_word)
+    assert not any(expected in p for p in public_word)
+
+
+def test_a_section_stored_before_appetite_status_renders_as_it_did(december, demo):
+    """A snapshot's changes_since stored before this change has no "appetite" list nor basis: no sentence, no list."""
+    december.refresh_from_db()
+    services.update_paper(paper_id=december.pk, expected_version=december.version, user=demo["author"],
+                          reason="Show the changes", include_changes=True)
+    december.refresh_from_db()
+    data = rendering.gather(december, restricted=True)
+    del data["changes_since"]["appetite_basis"], data["changes_since"]["changes"]["appetite"]
+    html = rendering.render_html(data)
+    section = html[html.index('id="section-changes-since"'):].split("</section>")[0]
+    assert "Trend changes" in section and "appetite" not in section.lower()
+    paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(data).content).paragraphs]
+    assert "Since the paper of 22 September 2017." in paragraphs and "Appetite status changes" not in paragraphs
+
+
+def test_a_previous_snapshot_stored_before_appetite_is_unknown_not_a_movement(december, raised, paper):
+    """The previous paper's restricted snapshot as stored before issue 17 (no "appetite", "options" or
+    "settings"): no movement for risk 2a, no KeyError, and the intro says why."""
+    from reports.changes import appetite_basis
+
+    before = rendering.gather(paper, restricted=True, with_changes=False)
+    before["appendix_4"] = [{k: v for k, v in risk.items() if k != "appetite"} for risk in before["appendix_4"]]
+    for key in ("options", "settings", "outside_appetite"):
+        del before[key]
+    data = rendering.gather(december, restricted=True)
+    found = compare(before, data)
+    assert found["appetite"] == [] and [c["ref"] for c in found["trends"]] == ["2a", "4"]
+    data["changes_since"] = {"previous": {"meeting_date_display": "22 September 2017"}, "changes": found,
+                             "has_changes": True, "appetite_basis": appetite_basis(before, data)}
+    html = rendering.render_html(data)
+    section = html[html.index('id="section-changes-since"'):].split("</section>")[0]
+    assert ("does not record whether each risk was within appetite, so no movement in or out of appetite is listed"
+            in section)
+    assert "Appetite status changes" not in section and "Trend changes" in section
+    paragraphs = [p.text for p in read_docx(FORMATS["docx"].export(data).content).paragraphs]
+    assert any("does not record whether each risk was within appetite" in p for p in paragraphs)
+    assert not any("moved outside appetite" in p for p in paragraphs)

@@ -1,7 +1,7 @@
 """What changed since the last paper: computed from two published snapshots."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -14,13 +14,15 @@ from controls.models import Control
 from publications import publishing
 from publications.models import Publication
 from reports import services as paper_services
-from reports.changes import compare, has_changes
+from reports.changes import appetite_basis, compare, has_changes
 from reports.models import Paper
 from risks import services as risk_services
 from risks.models import Owner, Risk, Trend
 from riskregister.tracking import delete_tracked, save_tracked
 from tests import tampering
 from tests.factories import make_risk
+from tests.test_paper_docx import read as read_docx
+from tests.test_paper_rendering import recorded_on
 
 
 def row(pk, ref, title, trend="no_change", owners="A"):
@@ -136,3 +138,149 @@ def test_next_quarter_shows_what_changed_since_september(demo, client_for, paper
     assert "Risk 16: Cyber attack" not in refused.text
     with pytest.raises(CommandError, match="1 problems; the first: MISMATCH .* snapshots"):
         call_command("verify_publications", stdout=io.StringIO())
+
+
+# Appetite status: a risk that moved outside its category's tolerance, or back within it --------
+
+def appetite(within, tolerance, score=None, category="Financial"):
+    entry = {"category": category, "level": "Cautious", "tolerance": tolerance, "within": within,
+             "within_label": {True: "Yes", False: "No", None: "—"}[within]}
+    return entry if score is None else {**entry, "score": score}
+
+
+def appetite_pack(states, *, restricted, column=True):
+    """One snapshot; `states` {risk id: appetite entry or None (the key missing, as stored before issue 17)}."""
+    rows, register = [], []
+    for pk, state in states.items():
+        rows.append(row(pk, str(pk), f"Risk {pk}"))
+        register.append({"id": pk, "controls": [], **({"appetite": state} if state else {})})
+        if column and state:
+            rows[-1]["appetite"] = {key: value for key, value in state.items() if key != "score"}
+    return {"restricted": restricted, "appendix_1": rows, "appendix_2": [], "options": {"appetite_column": column},
+            "appendix_4": register if restricted else None}
+
+
+def test_compare_lists_appetite_movements_from_the_restricted_packs_scores():
+    before = appetite_pack({1: appetite(True, 12, 9), 2: appetite(False, 12, 16), 3: appetite(True, 12, 12),
+                            4: appetite(True, 12, 9), 5: appetite(None, None, 9)}, restricted=True)
+    after = appetite_pack({1: appetite(False, 12, 16), 2: appetite(True, 12, 9), 3: appetite(False, 10, 12),
+                           4: appetite(True, 12, 6), 5: appetite(False, 12, 16)}, restricted=True)
+    changes = compare(before, after)
+    moved = {c["ref"]: c for c in changes["appetite"]}
+    assert list(moved) == ["1", "2", "3"]  # 4 stayed within; 5 had no appetite before: unknown, not a movement
+    assert moved["1"]["movement"] == "moved outside appetite" and moved["1"]["direction"] == "outside"
+    assert moved["1"]["old_text"] == "score 9 within the Financial tolerance of 12"
+    assert moved["1"]["new_text"] == "score 16 above the Financial tolerance of 12"
+    assert moved["2"]["movement"] == "moved back within appetite" and moved["2"]["direction"] == "within"
+    # The same score, a lower tolerance: its status flipped.
+    assert (moved["3"]["old_text"], moved["3"]["new_text"]) == (
+        "score 12 within the Financial tolerance of 12", "score 12 above the Financial tolerance of 10")
+    assert appetite_basis(before, after) == "restricted" and has_changes(changes)
+
+
+def test_public_packs_compare_appetite_only_where_both_papers_print_the_column_and_never_scores():
+    before = {1: appetite(True, 12, 9)}
+    after = {1: appetite(False, 12, 16)}
+    public = compare(appetite_pack(before, restricted=False), appetite_pack(after, restricted=False))
+    assert [(c["movement"], c["old_text"], c["new_text"]) for c in public["appetite"]] == [
+        ("moved outside appetite", "within the Financial tolerance of 12", "above the Financial tolerance of 12")]
+    assert public["appetite"][0]["old_score"] is None and public["appetite"][0]["new_score"] is None
+    assert appetite_basis(appetite_pack(before, restricted=False), appetite_pack(after, restricted=False)) == "public"
+    # One of the two papers without the "Within appetite" column: the public snapshot does not say.
+    without = appetite_pack(before, restricted=False, column=False)
+    assert compare(without, appetite_pack(after, restricted=False))["appetite"] == []
+    assert appetite_basis(without, appetite_pack(after, restricted=False)) == "none"
+
+
+def test_snapshots_stored_before_appetite_are_unknown_not_movements():
+    """Old-shaped snapshots (no "appetite", no "options" or "settings"): nothing reported, no KeyError."""
+    old = appetite_pack({1: None, 2: None}, restricted=True, column=False)
+    del old["options"]
+    new = appetite_pack({1: appetite(False, 12, 16), 2: appetite(True, 12, 6)}, restricted=True)
+    assert compare(old, new)["appetite"] == [] and compare(new, old)["appetite"] == []
+    assert not has_changes(compare(old, new))
+    assert appetite_basis(old, new) == "unknown" and appetite_basis(new, new) == "restricted"
+    public_old = dict(old, restricted=False, appendix_4=None)
+    assert compare(public_old, dict(new, restricted=False, appendix_4=None))["appetite"] == []
+    assert appetite_basis(public_old, public_old) == "none"
+
+
+def publish_december_after_raising_2a(demo, paper, *, appetite_column=False):
+    """September published; December 2017's paper published after risk 2a's review of 1 November 2017
+    raised its current score from 9 to 16, over its category's tolerance (Governance, 9)."""
+    author, smt = demo["author"], demo["smt"]
+    if appetite_column:
+        paper_services.update_paper(paper_id=paper.pk, expected_version=paper.version, user=author,
+                                    reason="The column", appetite_column=True)
+    first = publishing.publish_paper(paper_id=paper.pk, user=author)
+    december = paper_services.create_paper(user=author, reason="Next quarter", meeting_date=date(2017, 12, 15),
+                                           title=paper.title, copy_from=paper)
+    december = paper_services.update_paper(
+        paper_id=december.pk, expected_version=december.version, user=author, reason="Options",
+        include_changes=True, appetite_column=appetite_column,
+    )
+    governance = Risk.objects.get(ref="2a")
+    with recorded_on(date(2017, 11, 1)):
+        risk_services.record_review(risk_id=governance.pk, user=smt, reason="Quarterly review",
+                                    reviewed_on=date(2017, 11, 1), trend=Trend.INCREASING, likelihood=4, impact=4)
+    second = publishing.publish_paper(paper_id=december.pk, user=author)
+    assert second.compared_with == first
+    return first, second, governance
+
+
+def what_changed(page):
+    return page[page.index('id="what-changed"'):].split("</section>")[0]
+
+
+@pytest.mark.django_db
+def test_a_risk_moved_outside_appetite_is_listed_in_the_restricted_pack_only(demo, client_for, paper):
+    first, second, governance = publish_december_after_raising_2a(demo, paper)
+    expected = (f"Risk 2a ({governance.title}): moved outside appetite, from score 9 within the Governance "
+                f"tolerance of 9 to score 16 above the Governance tolerance of 9")
+    url = reverse("published:version_restricted", args=[second.paper_id, second.version])
+    restricted = client_for("smt").get(url).text
+    section = what_changed(restricted)
+    assert "<h3>Appetite status changes (restricted)</h3>" in section and f"<li>{expected}</li>" in section
+    assert "each risk's current score against the tolerance of its category" in section
+    # The paper's own section (the stored HTML, its headings a level down on this page) lists it too.
+    paper_section = restricted[restricted.index('id="section-changes-since"'):].split("</section>")[0]
+    assert "<h4>Appetite status changes</h4>" in paper_section and f"<li>{expected}</li>" in paper_section
+    # The public pack: neither paper printed the "Within appetite" column, so its snapshot does not say.
+    public = client_for("panel").get(reverse("published:current", args=[second.paper_id])).text
+    assert "): moved outside appetite" not in public and "Appetite status changes" not in public
+    assert "are listed in the restricted pack only" in what_changed(public)
+    assert "are listed in the restricted pack only" in public[public.index('id="section-changes-since"'):]
+    assert "score 16" not in public
+
+    # From the snapshots, not today's register: a later review back within does not move the list.
+    risk_services.record_review(risk_id=governance.pk, user=demo["smt"], reason="Later", reviewed_on=date(2018, 1, 10),
+                                trend=Trend.DECREASING, likelihood=2, impact=2)
+    assert f"<li>{expected}</li>" in what_changed(client_for("smt").get(url).text)
+    # The stored files are the published ones: the Word file of the restricted pack lists it as well.
+    stored = second.files.get(pack="restricted", format="docx")
+    paragraphs = [p.text for p in read_docx(bytes(stored.content)).paragraphs]
+    assert "Appetite status changes" in paragraphs and expected in paragraphs
+
+    # A snapshot stored before appetite status was recorded: unknown, nothing listed.
+    register = first.restricted_snapshot["appendix_4"]
+    old_shaped = {**first.restricted_snapshot,
+                  "appendix_4": [{key: value for key, value in risk.items() if key != "appetite"} for risk in register]}
+    for key in ("options", "settings", "outside_appetite"):
+        old_shaped.pop(key, None)
+    assert compare(old_shaped, second.restricted_snapshot)["appetite"] == []
+    assert appetite_basis(old_shaped, second.restricted_snapshot) == "unknown"
+    assert compare(first.restricted_snapshot, second.restricted_snapshot)["appetite"][0]["ref"] == "2a"
+
+
+@pytest.mark.django_db
+def test_a_public_pack_lists_it_without_scores_when_both_papers_print_the_within_appetite_column(
+        demo, client_for, paper):
+    first, second, governance = publish_december_after_raising_2a(demo, paper, appetite_column=True)
+    public = client_for("panel").get(reverse("published:current", args=[second.paper_id])).text
+    expected = (f"<li>Risk 2a ({governance.title}): moved outside appetite, from within the Governance tolerance of 9 "
+                f"to above the Governance tolerance of 9</li>")
+    section = what_changed(public)
+    assert "<h3>Appetite status changes</h3>" in section and expected in section
+    assert "as both papers print it in the “Within appetite” column, without scores" in section
+    assert "score 16" not in public and "score 9" not in public
+    assert expected in public[public.index('id="section-changes-since"'):].split("</section>")[0]

@@ -297,14 +297,30 @@ CHANGE_LISTS = (
     ("controls_removed", "Controls removed", lambda c: f"Risk {c['ref']} ({c['title']}): {c['text']}"),
     ("scores", "Score movements",
      lambda c: f"Risk {c['ref']} ({c['title']}): current score {c['old']} ({c['old_band']}) to {c['new']} ({c['new_band']})"),
+    ("appetite", "Appetite status changes",
+     lambda c: f"Risk {c['ref']} ({c['title']}): {c['movement']}, from {c['old_text']} to {c['new_text']}"),
     ("descriptions", "Description changes", lambda c: f"Risk {c['ref']} ({c['title']}): was “{c['old']}”, now “{c['new']}”"),
 )
+
+# One sentence on where the appetite status changes come from (reports.changes.appetite_basis), as in
+# templates/reports/_appetite_basis.html; nothing for a snapshot stored before it.
+APPETITE_BASIS = {
+    "restricted": "Appetite status: each risk's current score against the tolerance of its category.",
+    "public": "Appetite status as both papers print it in the “Within appetite” column, without scores "
+              "(they are in the restricted pack).",
+    "none": "Risks that moved outside appetite, or back within it, are listed in the restricted pack only: this pack "
+            "prints no scores, and the two papers do not both print the “Within appetite” column.",
+    "unknown": "The earlier paper's snapshot does not record whether each risk was within appetite, so no movement "
+               "in or out of appetite is listed.",
+}
 
 
 def _changes_since(document, data):
     since = data["changes_since"]
     document.add_heading("Changes since the last paper", level=2)
-    document.add_paragraph(f"Since the paper of {since['previous']['meeting_date_display']}.")
+    basis = APPETITE_BASIS.get(since.get("appetite_basis"))
+    since_text = f"Since the paper of {since['previous']['meeting_date_display']}."
+    document.add_paragraph(f"{since_text} {basis}" if basis else since_text)
     if not since["has_changes"]:
         document.add_paragraph("Nothing changed in the risks, their trends, owners or controls.")
     for key, heading, line in CHANGE_LISTS:
