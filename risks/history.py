@@ -1,4 +1,5 @@
-"""Gathers every revision of a risk, its controls, owners and reviews into plain
+"""Gathers every revision of a risk, its controls, owners, reviews, dependencies and
+appetite acceptances into plain
 entries for the history and conflict pages: a fixed number of queries, whatever
 the number of revisions (diffs are made by pairing consecutive revisions in Python)."""
 
@@ -11,7 +12,7 @@ from controls.models import Control
 from organisation.current import current
 from risks.categories import categories_named
 from risks.diff import field_changes
-from risks.models import Owner, Review, Risk, RiskOwner, Trend
+from risks.models import AppetiteAcceptance, Owner, Review, Risk, RiskDependency, RiskOwner, Trend
 from risks.services import RISK_EDITABLE_FIELDS, category_names, other_categories
 
 RISK_FIELDS = [
@@ -36,6 +37,13 @@ REVIEW_FIELDS = [
     ("reviewed_on", "Date of review"), ("likelihood", "Current likelihood"),
     ("impact", "Current impact"), ("trend", "Trend"), ("commentary", "Commentary"),
 ]
+DEPENDENCY_FIELDS = [("depends_on_id", "Depends on"), ("note", "Note")]
+ACCEPTANCE_FIELDS = [
+    ("accepted_by", "Accepted by"), ("reason", "Why it is accepted"),
+    ("accepted_on", "Accepted on"), ("expires_on", "Expires on"),
+]
+# Risks named by id in revisions: their "Risk ref: title" (risk_history reads them in one query).
+RISK_REFERENCES = ("parent_id", "depends_on_id")
 CHOICES = {
     "status": {**dict(Risk.Status.choices), **dict(Control.Status.choices)},
     "trend": dict(Trend.choices),
@@ -43,11 +51,13 @@ CHOICES = {
     "separator": dict(Control.Separator.choices),
 }
 ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
+# An acceptance is never edited: it is given, and withdrawn before it expires (risks.services).
+ACCEPTANCE_ACTIONS = {**ACTIONS, "-": "Withdrawn"}
 
 
 @dataclass
 class Entry:
-    what: str          # "Risk", "Control", "Owner", "Review"
+    what: str          # "Risk", "Control", "Owner", "Review", "Dependency", "Acceptance"
     label: str         # which one, e.g. the control's name
     action: str
     user: object
@@ -80,7 +90,7 @@ class Entry:
 def as_text(key, value, names):
     if value is None or value == "":
         return ""
-    if key in ("owner_id", "parent_id"):
+    if key == "owner_id" or key in RISK_REFERENCES:
         return names.get((key, value), f"(#{value})")
     if key == "category_id":
         # Today's label: a renamed category reads as it is called now, throughout the history.
@@ -95,7 +105,7 @@ def as_text(key, value, names):
     return str(value)
 
 
-def _entries(records, fields, what, names, label_of):
+def _entries(records, fields, what, names, label_of, actions=ACTIONS):
     """Entries for one model's revisions, each diffed against the object's previous revision."""
     entries, previous = [], {}
     for record in sorted(records, key=lambda r: (r.id, r.history_date, r.history_id)):
@@ -107,7 +117,7 @@ def _entries(records, fields, what, names, label_of):
             changes = field_changes(fields, before, values)
         previous[record.id] = values
         entries.append(Entry(
-            what=what, label=label_of(record, values), action=ACTIONS[record.history_type],
+            what=what, label=label_of(record, values), action=actions[record.history_type],
             user=record.history_user, date=record.history_date, reason=record.history_change_reason or "",
             changes=changes, history_id=record.history_id,
             version=getattr(record, "version", 0), is_risk=what == "Risk", record=record,
@@ -116,24 +126,27 @@ def _entries(records, fields, what, names, label_of):
 
 
 def risk_history(risk):
-    """Every revision touching the risk, newest first (6 queries)."""
+    """Every revision touching the risk, newest first (8 queries)."""
     risk_records = list(risk.history.select_related("history_user"))
     control_records = list(Control.history.filter(risk_id=risk.pk).select_related("history_user"))
     ownership_records = list(RiskOwner.history.filter(risk_id=risk.pk).select_related("history_user"))
     review_records = list(Review.history.filter(risk_id=risk.pk).select_related("history_user"))
+    dependency_records = list(RiskDependency.history.filter(risk_id=risk.pk).select_related("history_user"))
+    acceptance_records = list(AppetiteAcceptance.history.filter(risk_id=risk.pk).select_related("history_user"))
     owner_ids = {r.owner_id for r in (*control_records, *ownership_records) if r.owner_id}
-    parent_ids = {r.parent_id for r in risk_records if r.parent_id}
+    risk_ids = {r.parent_id for r in risk_records if r.parent_id} | {r.depends_on_id for r in dependency_records}
     names = {("owner_id", pk): name for pk, name in Owner.objects.filter(pk__in=owner_ids).values_list("pk", "name")}
-    names.update({
-        ("parent_id", pk): f"Risk {ref}: {title}"
-        for pk, ref, title in Risk.objects.filter(pk__in=parent_ids).values_list("pk", "ref", "title")
-    })
+    for pk, ref, title in Risk.objects.filter(pk__in=risk_ids).values_list("pk", "ref", "title"):
+        names.update({(key, pk): f"Risk {ref}: {title}" for key in RISK_REFERENCES})
     entries = [
         *_entries(risk_records, RISK_FIELDS, "Risk", names, lambda r, v: f"Risk {v['ref']}"),
         *_entries(control_records, CONTROL_FIELDS, "Control", names,
                   lambda r, v: v["name"] or v["description"][:60]),
         *_entries(ownership_records, OWNERSHIP_FIELDS, "Owner", names, lambda r, v: v["owner_id"]),
         *_entries(review_records, REVIEW_FIELDS, "Review", names, lambda r, v: f"Review of {v['reviewed_on']}"),
+        *_entries(dependency_records, DEPENDENCY_FIELDS, "Dependency", names, lambda r, v: v["depends_on_id"]),
+        *_entries(acceptance_records, ACCEPTANCE_FIELDS, "Acceptance", names,
+                  lambda r, v: f"outside appetite, by {v['accepted_by']} until {v['expires_on']}", ACCEPTANCE_ACTIONS),
     ]
     entries.sort(key=lambda entry: (entry.date, entry.history_id), reverse=True)
     return entries

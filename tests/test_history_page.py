@@ -184,3 +184,38 @@ def test_restoring_other_categories_keeps_the_history_chain(client_for, users):
     risk = recategorise(risk, users["smt"], [], "Financial only")
     assert restore_post(client_for("smt"), risk, revision).status_code == 200
     assert first_broken_link(Risk.history.model) is None
+
+
+def test_history_lists_dependencies_and_appetite_acceptances_as_entries_of_their_own(client_for, users):
+    from tests.test_appetite import accept, set_financial_appetite
+
+    set_financial_appetite(users["author"])
+    risk = funding()
+    other = Risk.objects.get(ref="1")
+    client = client_for("smt")
+    url = reverse("risks:history", args=[risk.pk])
+    # Risks named in the history are read in one query, run once there is one to name.
+    services.add_dependency(risk=risk, depends_on=Risk.objects.get(ref="3"), user=users["smt"], reason="Linked")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    dependency = services.add_dependency(risk=risk, depends_on=other, note="Transformation needs money",
+                                         user=users["smt"], reason="Linked at the SMT")
+    services.remove_dependency(dependency, user=users["author"], reason="No longer linked")
+    acceptance = accept(users["smt"], risk)
+    risk.refresh_from_db()
+    services.withdraw_acceptance(risk_id=risk.pk, acceptance_id=acceptance.pk, expected_version=risk.version,
+                                 user=users["author"], reason="Settlement reopened")
+    with CaptureQueriesContext(connection) as after:
+        page = " ".join(client.get(url).content.decode().split())
+    assert len(after.captured_queries) == len(before.captured_queries)
+    expires = f"{acceptance.expires_on:%-d %B %Y}"
+    assert f"Acceptance added: outside appetite, by Rebecca Lawrence until {expires}" in page
+    assert f"Acceptance withdrawn: outside appetite, by Rebecca Lawrence until {expires}" in page
+    assert "Reason: Settlement fixed" in page and "Reason: Settlement reopened" in page
+    assert "<th scope=\"row\">Why it is accepted</th><td></td><td><ins>Settlement fixed</ins></td>" in page
+    assert f"Dependency added: Risk 1: {other.title}" in page and f"Dependency deleted: Risk 1: {other.title}" in page
+    assert "<ins>Transformation needs money</ins>" in page and "Reason: No longer linked" in page
+    # Newest first: the withdrawal, then the acceptance, then the dependency's removal and its adding.
+    order = ["Acceptance withdrawn", "Acceptance added", "Dependency deleted", "Dependency added"]
+    assert [page.index(heading) for heading in order] == sorted(page.index(heading) for heading in order)
