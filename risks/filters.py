@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from controls.models import Control
 from organisation.current import as_at, current
+from panel.models import Alignment
 from risks.appetite import outside_appetite, within_appetite
 from risks.categories import NAMES_SEPARATOR
 from risks.models import Owner, Risk, RiskOwner, Trend
+from risks.register_source import AsAtRegister
 
 SCORE_CHOICES = [(str(value), str(value)) for value in range(1, 6)]
 # Filter parameters the heat map sets; its own counts ignore them so every cell stays reachable.
@@ -23,9 +25,17 @@ def choose(what):
     return {"invalid_choice": f"Choose {what} from the list.", "invalid_pk_value": f"Choose {what} from the list."}
 
 
-def band_ranges():
-    """{band key: (label, lowest score, highest score)}, highest band first, as the organisation sets them."""
-    return {band.key: (band.label, band.lowest, band.highest) for band in current().bands}
+def band_ranges(day=None):
+    """{band key: (label, lowest score, highest score)}, highest band first, as the organisation
+    sets them now, or as it had set them at the end of `day` (organisation.current.as_at)."""
+    return {band.key: (band.label, band.lowest, band.highest) for band in as_at(day).bands}
+
+
+def merged_choices(then, now):
+    """(key, label) of `then`, with those of `now` that `then` lacks after them: as at a day the
+    settings of then, without refusing a key that is offered today (it then matches nothing)."""
+    keys = {key for key, _ in then}
+    return [*then, *((key, label) for key, label in now if key not in keys)]
 
 
 def not_in_the_future(day):
@@ -97,8 +107,17 @@ class RiskFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = Risk.Status.OPEN
         super().__init__(data, *args, **kwargs)
-        self.filters["band"].extra["choices"] = [(key, label) for key, (label, _, _) in band_ranges().items()]
-        self.filters["lever"].extra["choices"] = [(lever.key, lever.label) for lever in current().levers]
+        # As at a day, the bands and levers of then are offered too (a band removed since still
+        # filters with the range it had then). The day is read here, before the form is checked.
+        day = self._requested_day()
+        now = current()
+        bands, levers = [(band.key, band.label) for band in now.bands], [(lever.key, lever.label) for lever in now.levers]
+        if day:
+            then = as_at(day)
+            bands = merged_choices([(band.key, band.label) for band in then.bands], bands)
+            levers = merged_choices([(lever.key, lever.label) for lever in then.levers], levers)
+        self.filters["band"].extra["choices"] = bands
+        self.filters["lever"].extra["choices"] = levers
         self.filters["category"].extra["choices"] = [
             (category.key, category.label if category.active else f"{category.label} (retired)")
             for category in current().categories
@@ -110,41 +129,66 @@ class RiskFilter(django_filters.FilterSet):
         as_of: each risk's latest revision up to the end of that day, as Risk instances)."""
         day = self.form.cleaned_data.get("as_at")
         if day:
-            from risks.register_source import end_of
-
-            queryset = Risk.history.as_of(end_of(day))
+            # In ref order, as the live register (a history queryset is ordered newest revision first).
+            queryset = AsAtRegister(day).rows(Risk).order_by("ref_number", "ref_suffix", "id")
         return super().filter_queryset(queryset)
 
     def filter_as_at(self, queryset, name, value):
         return queryset  # applied to the whole register first, in filter_queryset
 
+    def _requested_day(self):
+        """The past day asked for, if `as_at` is a valid one (before the form is checked), else None."""
+        try:
+            day = forms.DateField().clean(self.data.get("as_at")) if self.data is not None else None
+        except ValidationError:
+            return None
+        return day if day and day < timezone.localdate() else None
+
+    def _day(self):
+        return self.form.cleaned_data.get("as_at")
+
+    def _rows(self, model):
+        """A tracked model's rows as the filters read them: today's, or as they stood at the end of
+        the day asked for (AsAtRegister.rows: the latest revision of each, deleted since or not).
+        Each filter uses them in a subquery, so the page's query count does not grow with them."""
+        day = self._day()
+        return AsAtRegister(day).rows(model) if day else model.objects.all()
+
+    def _with(self, queryset, model, *conditions, **lookups):
+        """The risks with at least one `model` row (its risk_id) matching, as of the register's day."""
+        return queryset.filter(Exists(self._rows(model).filter(*conditions, risk_id=OuterRef("id"), **lookups)))
+
     def filter_search(self, queryset, name, value):
+        """Each word in the title, the description or one of the risk's controls (retired too)."""
         for word in value.split():
-            in_controls = Control.objects.filter(risk=OuterRef("id")).filter(
-                Q(name__icontains=word) | Q(description__icontains=word)
-            )
+            in_controls = self._rows(Control).filter(
+                Q(name__icontains=word) | Q(description__icontains=word), risk_id=OuterRef("id"))
             queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word) | Exists(in_controls))
         return queryset
 
     def filter_owner(self, queryset, name, value):
-        return queryset.filter(Exists(RiskOwner.objects.filter(risk=OuterRef("id"), owner=value)))
+        """An owner of the risk, now or (as at a day) then: its ownerships' revisions, as the paper reads them."""
+        return self._with(queryset, RiskOwner, owner_id=value.pk)
 
     def filter_band(self, queryset, name, value):
-        _, lowest, highest = band_ranges()[value]
+        """The current score within the band's range: as set now, or (as at a day) as set then.
+        A band offered today that did not exist then matches no risk of then."""
+        ranges = band_ranges(self._day())
+        if value not in ranges:
+            return queryset.none()
+        _, lowest, highest = ranges[value]
         return queryset.alias(score=F("current_likelihood") * F("current_impact")).filter(
             score__gte=lowest, score__lte=highest
         )
 
     def filter_aligned(self, queryset, name, value):
-        """Aligned: linked to at least one partner risk (panel.models.Alignment)."""
-        return queryset.filter(alignments__isnull=(value == "no")).distinct()
+        """Aligned: linked to at least one partner risk (panel.models.Alignment), now or then."""
+        aligned = Exists(self._rows(Alignment).filter(risk_id=OuterRef("id")))
+        return queryset.filter(aligned if value == "yes" else ~aligned)
 
     def filter_lever(self, queryset, name, value):
-        in_use = Control.objects.filter(risk=OuterRef("id"), lever=value).exclude(status=Control.Status.RETIRED)
-        return queryset.filter(Exists(in_use))
-
-    def _day(self):
-        return self.form.cleaned_data.get("as_at")
+        """A control in use (not retired) with that lever, now or (as at a day) then."""
+        return self._with(queryset, Control, ~Q(status=Control.Status.RETIRED), lever=value)
 
     def filter_category(self, queryset, name, value):
         """Risks whose primary category it is, or one of their others."""
