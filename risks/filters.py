@@ -25,10 +25,10 @@ def choose(what):
     return {"invalid_choice": f"Choose {what} from the list.", "invalid_pk_value": f"Choose {what} from the list."}
 
 
-def band_ranges(day=None):
+def band_ranges(settings=None):
     """{band key: (label, lowest score, highest score)}, highest band first, as the organisation
-    sets them now, or as it had set them at the end of `day` (organisation.current.as_at)."""
-    return {band.key: (band.label, band.lowest, band.highest) for band in as_at(day).bands}
+    sets them now, or as `settings` (organisation.current.OrgSettings, e.g. as at a day) say."""
+    return {band.key: (band.label, band.lowest, band.highest) for band in (settings or current()).bands}
 
 
 def merged_choices(then, now):
@@ -113,7 +113,7 @@ class RiskFilter(django_filters.FilterSet):
         now = current()
         bands, levers = [(band.key, band.label) for band in now.bands], [(lever.key, lever.label) for lever in now.levers]
         if day:
-            then = as_at(day)
+            then = self.settings(day)
             bands = merged_choices([(band.key, band.label) for band in then.bands], bands)
             levers = merged_choices([(lever.key, lever.label) for lever in then.levers], levers)
         self.filters["band"].extra["choices"] = bands
@@ -147,6 +147,16 @@ class RiskFilter(django_filters.FilterSet):
     def _day(self):
         return self.form.cleaned_data.get("as_at")
 
+    def settings(self, day=None):
+        """The organisation's settings the filters read: now, or as set at the end of `day`
+        (organisation.current.as_at), read once per filter set for each day."""
+        if day is None:
+            return current()
+        by_day = self.__dict__.setdefault("_settings_by_day", {})
+        if day not in by_day:
+            by_day[day] = as_at(day)
+        return by_day[day]
+
     def _rows(self, model):
         """A tracked model's rows as the filters read them: today's, or as they stood at the end of
         the day asked for (AsAtRegister.rows: the latest revision of each, deleted since or not).
@@ -173,7 +183,7 @@ class RiskFilter(django_filters.FilterSet):
     def filter_band(self, queryset, name, value):
         """The current score within the band's range: as set now, or (as at a day) as set then.
         A band offered today that did not exist then matches no risk of then."""
-        ranges = band_ranges(self._day())
+        ranges = band_ranges(self.settings(self._day()))
         if value not in ranges:
             return queryset.none()
         _, lowest, highest = ranges[value]
@@ -194,7 +204,7 @@ class RiskFilter(django_filters.FilterSet):
         """Risks whose primary category it is, or one of their others."""
         day = self._day()
         now = {c.key: c for c in current().categories}
-        then = {c.key: c for c in as_at(day).categories} if day else now
+        then = {c.key: c for c in self.settings(day).categories} if day else now
         category = then.get(value) or now[value]
         if day:
             # The register as at a day keeps the other categories' names of then, in each revision.
@@ -214,7 +224,7 @@ class RiskFilter(django_filters.FilterSet):
         score = F("current_likelihood") * F("current_impact")
         queryset = queryset.alias(appetite_score=score)
         matching = Q(pk__in=[])
-        for category_pk, appetite in as_at(day).appetites.items():
+        for category_pk, appetite in self.settings(day).appetites.items():
             over = Q(appetite_score__gt=appetite.tolerance) if value == "outside" else Q(appetite_score__lte=appetite.tolerance)
             matching |= Q(category_id=category_pk) & over
         return queryset.filter(matching)

@@ -124,6 +124,27 @@ def csv_refs(client, **params):
     return [row[0] for row in rows[1:]]
 
 
+def csv_column(client, heading, **params):
+    """{ref: the column's value} in the CSV export of the same filters."""
+    import csv
+    import io
+
+    response = client.get(reverse("risks:export_csv"), params)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return {row[0]: row[rows[0].index(heading)] for row in rows[1:]}
+
+
+def band_labels(client, **params):
+    return {row.ref: row.band_label for row in client.get(reverse("risks:register"), params).context["risks"]}
+
+
+def cell_band(client, likelihood, impact, **params):
+    heat_map = client.get(reverse("risks:register"), params).context["heat_map"]
+    return next(cell["band_label"] for row in heat_map["rows"] for cell in row["cells"]
+                if (cell["likelihood"], cell["impact"]) == (likelihood, impact))
+
+
 def edit_controls(risk, changes, user, reason):
     services.edit_risk(risk_id=risk.pk, expected_version=risk.version, user=user, reason=reason,
                        fields={}, controls=changes)
@@ -244,6 +265,10 @@ def test_band_as_at_a_day_uses_the_bands_set_then(client_for, demo):
     assert "2a" not in register(client, band="low", as_at=DAY)
     assert csv_refs(client, band="medium", as_at=DAY) == medium_then
     assert "2a" not in csv_refs(client, band="medium")
+    # The rows, the heat map and the exports label the scores with the bands of the day too.
+    assert band_labels(client, as_at=DAY)["2a"] == "Medium" and band_labels(client)["2a"] == "Low"
+    assert csv_column(client, "Band", as_at=DAY)["2a"] == "Medium" and csv_column(client, "Band")["2a"] == "Low"
+    assert cell_band(client, 3, 3, as_at=DAY) == "Medium" and cell_band(client, 3, 3) == "Low"
 
 
 def test_a_band_removed_since_can_still_be_chosen_as_at_a_day(client_for, demo):
