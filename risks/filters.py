@@ -111,7 +111,8 @@ class RiskFilter(django_filters.FilterSet):
         # filters with the range it had then). The day is read here, before the form is checked.
         day = self._requested_day()
         now = current()
-        bands, levers = [(band.key, band.label) for band in now.bands], [(lever.key, lever.label) for lever in now.levers]
+        bands = [(band.key, band.label) for band in now.bands]
+        levers = [(lever.key, lever.label) for lever in now.levers]
         if day:
             then = self.settings(day)
             bands = merged_choices([(band.key, band.label) for band in then.bands], bands)
@@ -139,7 +140,7 @@ class RiskFilter(django_filters.FilterSet):
     def _requested_day(self):
         """The past day asked for, if `as_at` is a valid one (before the form is checked), else None."""
         try:
-            day = forms.DateField().clean(self.data.get("as_at")) if self.data is not None else None
+            day = forms.DateField(required=False).clean(self.data.get("as_at"))
         except ValidationError:
             return None
         return day if day and day < timezone.localdate() else None
