@@ -158,28 +158,26 @@ class RiskFilter(django_filters.FilterSet):
             by_day[day] = as_at(day)
         return by_day[day]
 
-    def _rows(self, model):
-        """A tracked model's rows as the filters read them: today's, or as they stood at the end of
-        the day asked for (AsAtRegister.rows: the latest revision of each, deleted since or not).
-        Each filter uses them in a subquery, so the page's query count does not grow with them."""
+    def _risk_ids(self, model, *conditions, **lookups):
+        """Q: the risk is one of those with a `model` row (its risk_id) matching, today or as the rows
+        stood at the end of the register's day (AsAtRegister.rows: the latest revision of each, deleted
+        since or not). A subquery that does not depend on the risk, so the database runs it once
+        (a correlated one would replay the history for every revision of every risk), and the page's
+        query count does not grow with the register."""
         day = self._day()
-        return AsAtRegister(day).rows(model) if day else model.objects.all()
-
-    def _with(self, queryset, model, *conditions, **lookups):
-        """The risks with at least one `model` row (its risk_id) matching, as of the register's day."""
-        return queryset.filter(Exists(self._rows(model).filter(*conditions, risk_id=OuterRef("id"), **lookups)))
+        rows = AsAtRegister(day).rows(model) if day else model.objects.all()
+        return Q(id__in=rows.filter(*conditions, risk_id__isnull=False, **lookups).values("risk_id"))
 
     def filter_search(self, queryset, name, value):
         """Each word in the title, the description or one of the risk's controls (retired too)."""
         for word in value.split():
-            in_controls = self._rows(Control).filter(
-                Q(name__icontains=word) | Q(description__icontains=word), risk_id=OuterRef("id"))
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word) | Exists(in_controls))
+            in_controls = self._risk_ids(Control, Q(name__icontains=word) | Q(description__icontains=word))
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word) | in_controls)
         return queryset
 
     def filter_owner(self, queryset, name, value):
         """An owner of the risk, now or (as at a day) then: its ownerships' revisions, as the paper reads them."""
-        return self._with(queryset, RiskOwner, owner_id=value.pk)
+        return queryset.filter(self._risk_ids(RiskOwner, owner_id=value.pk))
 
     def filter_band(self, queryset, name, value):
         """The current score within the band's range: as set now, or (as at a day) as set then.
@@ -194,12 +192,12 @@ class RiskFilter(django_filters.FilterSet):
 
     def filter_aligned(self, queryset, name, value):
         """Aligned: linked to at least one partner risk (panel.models.Alignment), now or then."""
-        aligned = Exists(self._rows(Alignment).filter(risk_id=OuterRef("id")))
+        aligned = self._risk_ids(Alignment)
         return queryset.filter(aligned if value == "yes" else ~aligned)
 
     def filter_lever(self, queryset, name, value):
         """A control in use (not retired) with that lever, now or (as at a day) then."""
-        return self._with(queryset, Control, ~Q(status=Control.Status.RETIRED), lever=value)
+        return queryset.filter(self._risk_ids(Control, ~Q(status=Control.Status.RETIRED), lever=value))
 
     def filter_category(self, queryset, name, value):
         """Risks whose primary category it is, or one of their others."""
