@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.db.models import Exists, F, OuterRef, Q
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from panel.models import Alignment
 from risks.appetite import outside_appetite, within_appetite
 from risks.categories import NAMES_SEPARATOR
 from risks.models import Owner, Risk, RiskOwner, Trend
-from risks.register_source import AsAtRegister
+from risks.register_source import AsAtRegister, end_of
 
 SCORE_CHOICES = [(str(value), str(value)) for value in range(1, 6)]
 # Filter parameters the heat map sets; its own counts ignore them so every cell stays reachable.
@@ -38,6 +39,38 @@ def merged_choices(then, now):
     return [*then, *((key, label) for key, label in now if key not in keys)]
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """Choices from the queryset as it lists itself. Django's iterator reads queryset.iterator(),
+    which gives a history queryset's raw revisions (pk = revision id), not the instances of then."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class OwnerField(django_filters.fields.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    """Owners now, or (as at a day) owners_as_at: instances rebuilt from their history."""
+
+    field_class = OwnerField
+
+
+def owners_as_at(day):
+    """The owners to choose from in the register as at `day`: those of then, named as then (deleted
+    since too), and those added since (who own nothing then), as Owner instances in name order.
+    One queryset over the owners' history, read when the form is shown or checked."""
+    then = AsAtRegister(day).rows(Owner)
+    known_then = Owner.history.filter(history_date__lte=end_of(day)).values("id")
+    since = Owner.history.latest_of_each().as_instances().exclude(id__in=known_then)
+    chosen = Q(history_id__in=then.values("history_id")) | Q(history_id__in=since.values("history_id"))
+    return Owner.history.filter(chosen).as_instances().order_by("name", "id")
+
+
 def not_in_the_future(day):
     if day > timezone.localdate():
         raise ValidationError("The register's date must be today or earlier.")
@@ -50,7 +83,7 @@ class RiskFilter(django_filters.FilterSet):
         help_text="Words in the title, the description or a control.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = OwnerFilter(
         label="Owner", queryset=Owner.objects.all(), method="filter_owner", empty_label="Any owner",
         error_messages=choose("an owner"),
     )
@@ -107,8 +140,8 @@ class RiskFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = Risk.Status.OPEN
         super().__init__(data, *args, **kwargs)
-        # As at a day, the bands and levers of then are offered too (a band removed since still
-        # filters with the range it had then). The day is read here, before the form is checked.
+        # As at a day, the owners, bands and levers of then are offered too (a band removed since
+        # still filters with the range it had then). The day is read here, before the form is checked.
         day = self._requested_day()
         now = current()
         bands = [(band.key, band.label) for band in now.bands]
@@ -117,6 +150,7 @@ class RiskFilter(django_filters.FilterSet):
             then = self.settings(day)
             bands = merged_choices([(band.key, band.label) for band in then.bands], bands)
             levers = merged_choices([(lever.key, lever.label) for lever in then.levers], levers)
+            self.filters["owner"].queryset = owners_as_at(day)
         self.filters["band"].extra["choices"] = bands
         self.filters["lever"].extra["choices"] = levers
         self.filters["category"].extra["choices"] = [

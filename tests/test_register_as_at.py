@@ -302,3 +302,36 @@ def test_bad_filters_as_at_a_day_give_a_message_next_to_the_field(client_for, de
     assert response.context["risks"] == []
     assert client.get(reverse("risks:export_csv"), {**params, "as_at": DAY}).status_code == 400
     assert client.get(reverse("risks:export_xlsx"), {**params, "as_at": DAY}).status_code == 400
+
+
+def test_owner_as_at_a_day_offers_the_owners_of_then_deleted_or_renamed_since(client_for, demo):
+    from riskregister.tracking import delete_tracked
+
+    client = client_for("smt")
+    paul = Owner.objects.get(name="Paul Wylie")
+    his_then = register(client, owner=paul.pk, as_at=DAY)
+    # Today a new owner joins (and corrects her name), Natasha Plummer is renamed, and Paul hands
+    # every risk over (to the first other owner of each, or Ellie) and is removed.
+    ellie = services.save_owner(Owner(name="Ellie Blain"), user=demo["admin"], reason="New owner")
+    ellie.name = "Ellie Blane"
+    services.save_owner(ellie, user=demo["admin"], reason="Name corrected")
+    natasha = Owner.objects.get(name="Natasha Plummer")
+    natasha.name = "Natasha Plummer-Okafor"
+    services.save_owner(natasha, user=demo["admin"], reason="Name changed")
+    for risk in Risk.objects.filter(ownerships__owner=paul):
+        others = [owner for owner in risk.ordered_owners() if owner != paul] or [ellie]
+        services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                             reason="Handed over", owners=others)
+    delete_tracked(Owner.objects.get(pk=paul.pk), user=demo["admin"], reason="Left the organisation")
+    response = client.get(reverse("risks:register"), {"owner": paul.pk})
+    assert "Choose an owner from the list." in response.text  # not an owner today
+    as_at = client.get(reverse("risks:register"), {"owner": paul.pk, "as_at": DAY})
+    assert refs_of(as_at) == his_then and len(his_then) == 8
+    assert f'<option value="{paul.pk}" selected>Paul Wylie</option>' in as_at.text
+    assert csv_refs(client, owner=paul.pk, as_at=DAY) == his_then
+    # Added since: offered (by the owner's id, under the name now), owning nothing then.
+    assert register(client, owner=ellie.pk, as_at=DAY) == [] and register(client, owner=ellie.pk)
+    assert f'<option value="{ellie.pk}">Ellie Blane</option>' in as_at.text
+    # Renamed since: offered under the name of then.
+    assert f'<option value="{natasha.pk}">Natasha Plummer</option>' in as_at.text
+    assert register(client, owner=natasha.pk, as_at=DAY) == register(client, owner=natasha.pk)
