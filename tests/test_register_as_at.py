@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 
 from controls.models import CONTROL_FIELDS, Control
 from organisation.current import forget
-from organisation.models import ScoreBand
-from organisation.services import BandChange, band_versions, save_bands, save_setting
+from organisation.models import Lever, ScoreBand
+from organisation.services import BandChange, band_versions, create_entry, delete_entry, save_bands, save_setting
 from panel.models import Partner
 from panel.services import link_partner_risk
-from riskregister.tracking import revisions_dated, save_tracked
+from riskregister.tracking import delete_tracked, revisions_dated, save_tracked
 from risks import services
 from risks.models import Owner, Risk
 from tests.test_register import grow_register
@@ -135,6 +135,14 @@ def csv_column(client, heading, **params):
     return {row[0]: row[rows[0].index(heading)] for row in rows[1:]}
 
 
+def xlsx_refs(client, **params):
+    """The refs in the XLSX export of the same filters, in its order."""
+    response = client.get(reverse("risks:export_xlsx"), params)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
 def band_labels(client, **params):
     return {row.ref: row.band_label for row in client.get(reverse("risks:register"), params).context["risks"]}
 
@@ -167,7 +175,7 @@ def test_search_as_at_a_day_reads_the_controls_of_then(client_for, demo):
     # As at the day: the control deleted since still counts as it stood, the one added since does not.
     assert register(client, q="MOJ", as_at=DAY) == ["8"] and register(client, q="quokka", as_at=DAY) == []
     assert csv_refs(client, q="MOJ", as_at=DAY) == ["8"] and csv_refs(client, q="quokka", as_at=DAY) == []
-    assert csv_refs(client, q="quokka") == ["4"]
+    assert csv_refs(client, q="quokka") == ["4"] and xlsx_refs(client, q="MOJ", as_at=DAY) == ["8"]
 
 
 def test_search_as_at_a_day_reads_a_control_renamed_since_by_its_name_of_then(client_for, demo):
@@ -197,6 +205,7 @@ def test_owner_as_at_a_day_reads_the_owners_of_then(client_for, demo):
     assert handed.ref not in today and taken.ref in today
     assert register(client, owner=paul.pk, as_at=DAY) == before
     assert csv_refs(client, owner=paul.pk, as_at=DAY) == before and csv_refs(client, owner=paul.pk) == today
+    assert xlsx_refs(client, owner=paul.pk, as_at=DAY) == before and xlsx_refs(client, owner=paul.pk) == today
 
 
 def lever_in_use_on_one_control_only(risk_refs):
@@ -229,6 +238,7 @@ def test_lever_as_at_a_day_reads_the_controls_levers_and_statuses_of_then(client
     assert other.ref in today and risk.ref not in today
     assert register(client, lever=lever, as_at=DAY) == before
     assert csv_refs(client, lever=lever, as_at=DAY) == before and csv_refs(client, lever=lever) == today
+    assert xlsx_refs(client, lever=lever, as_at=DAY) == before and xlsx_refs(client, lever=lever) == today
 
 
 def test_band_as_at_a_day_uses_the_bands_set_then(client_for, demo):
@@ -305,8 +315,6 @@ def test_bad_filters_as_at_a_day_give_a_message_next_to_the_field(client_for, de
 
 
 def test_owner_as_at_a_day_offers_the_owners_of_then_deleted_or_renamed_since(client_for, demo):
-    from riskregister.tracking import delete_tracked
-
     client = client_for("smt")
     paul = Owner.objects.get(name="Paul Wylie")
     his_then = register(client, owner=paul.pk, as_at=DAY)
@@ -335,3 +343,34 @@ def test_owner_as_at_a_day_offers_the_owners_of_then_deleted_or_renamed_since(cl
     # Renamed since: offered under the name of then.
     assert f'<option value="{natasha.pk}">Natasha Plummer</option>' in as_at.text
     assert register(client, owner=natasha.pk, as_at=DAY) == register(client, owner=natasha.pk)
+
+
+def test_a_lever_deleted_since_can_still_be_chosen_as_at_a_day(client_for, demo):
+
+
+
+    with revisions_dated(timezone.make_aware(datetime(2017, 1, 2, 12))):  # the levers as they stood then
+        for lever in Lever.objects.all():
+            save_setting(lever, user=demo["admin"], reason="Levers as set in 2017")
+        pilot = create_entry(Lever, label="Pilot scheme", description="", position=9, user=demo["admin"],
+                             reason="A fourth lever")
+    funding = Risk.objects.get(ref="4")
+    control = Control.objects.filter(risk=funding).exclude(status=Control.Status.RETIRED).first()
+    with revisions_dated(timezone.make_aware(datetime(2017, 9, 15, 12))):  # after the demo was recorded
+        edit_controls(funding, [control_change(control, lever=pilot.key)], demo["smt"], "Piloted")
+    forget()
+    client = client_for("smt")
+    assert register(client, lever=pilot.key, as_at=DAY) == ["4"] == register(client, lever=pilot.key)
+    # Today the pilot ends: the control goes back to oversight and the lever is deleted.
+    funding.refresh_from_db()
+    control.refresh_from_db()
+    edit_controls(funding, [control_change(control, lever="oversight")], demo["smt"], "Pilot over")
+    delete_entry(Lever.objects.get(pk=pilot.pk), user=demo["admin"], reason="Pilot over",
+                 expected_version=Lever.objects.get(pk=pilot.pk).version)
+    forget()
+    today = client.get(reverse("risks:register"), {"lever": pilot.key})
+    assert "Choose a lever from the list." in today.text and today.context["risks"] == []
+    then = client.get(reverse("risks:register"), {"lever": pilot.key, "as_at": DAY})
+    assert refs_of(then) == ["4"]
+    assert f'<option value="{pilot.key}" selected>Pilot scheme</option>' in then.text
+    assert csv_refs(client, lever=pilot.key, as_at=DAY) == ["4"]
