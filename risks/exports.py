@@ -19,8 +19,9 @@ COLUMNS = (
     ("Current likelihood", lambda risk: risk.current_likelihood),
     ("Current impact", lambda risk: risk.current_impact),
     ("Current score", lambda risk: risk.current_score),
-    ("Band", lambda risk: risk.band[1]),
-    # risks.categories.attach() gives each exported risk its `categories`.
+    # risks.register_views.export_response gives each exported risk its `band_label` (as at the
+    # register's day, with the bands of then), and risks.categories.attach() its `categories`.
+    ("Band", lambda risk: risk.band_label),
     ("Category", lambda risk: risk.categories.primary),
     ("Other categories", lambda risk: "; ".join(risk.categories.others)),
     ("Appetite", lambda risk: risk.categories.appetite),

@@ -58,12 +58,14 @@ def tolerance_marking(params):
     }
 
 
-def heat_map(queryset, params, tolerance=None):
+def heat_map(queryset, params, tolerance=None, settings=None):
     """Rows of cells, likelihood 5 at the top, impact 1 to 5 left to right.
 
     `params` is the page's query string (a QueryDict); each cell links to it with
     the cell's likelihood and impact set, so the other filters are kept. With a
-    `tolerance`, cells whose score is above it are marked.
+    `tolerance`, cells whose score is above it are marked. The bands of `settings`
+    (organisation.current.OrgSettings, as at the register's day) colour the cells;
+    today's if not given.
     """
     counts = cell_counts(queryset)
     selected = (params.get(CELL_PARAMS[0]), params.get(CELL_PARAMS[1]))
@@ -73,7 +75,7 @@ def heat_map(queryset, params, tolerance=None):
         for impact in SCORES:
             link = params.copy()
             link[CELL_PARAMS[0]], link[CELL_PARAMS[1]] = str(likelihood), str(impact)
-            band_key, band_label = band_for(likelihood * impact)
+            band_key, band_label = band_for(likelihood * impact, settings=settings)
             cells.append({
                 "likelihood": likelihood,
                 "impact": impact,

@@ -54,9 +54,10 @@ def score_constraint(field, model_name):
     )
 
 
-def band_for(score):
-    """(key, label) of the band a score (1 to 25) falls in; the organisation sets the bands."""
-    band = current().band_for(score)
+def band_for(score, *, settings=None):
+    """(key, label) of the band a score (1 to 25) falls in; the organisation sets the bands
+    (now, or as `settings` say: organisation.current.OrgSettings, e.g. as at a day)."""
+    band = (settings or current()).band_for(score)
     return band.key, band.label
 
 

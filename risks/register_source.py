@@ -222,42 +222,45 @@ class AsAtRegister:
         self.day = day
         self.moment = end_of(day)
 
-    def _as_of(self, model):
+    def rows(self, model):
+        """A tracked model's rows as they stood at the end of the day: the latest revision of each
+        up to then, as model instances; those deleted by then left out, those deleted since kept.
+        A queryset, so callers (the register's filters) can use it in a subquery."""
         return model.history.as_of(self.moment)
 
     def open_risks(self):
-        risks = self._as_of(Risk).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.day), opened_on__lte=self.day)
+        risks = self.rows(Risk).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.day), opened_on__lte=self.day)
         return [risk_record(risk) for risk in risks.order_by("ref_number", "ref_suffix", "id")]
 
     def risks(self, ids):
-        return {risk.pk: risk_record(risk) for risk in self._as_of(Risk).filter(id__in=list(ids))} if ids else {}
+        return {risk.pk: risk_record(risk) for risk in self.rows(Risk).filter(id__in=list(ids))} if ids else {}
 
     def reviews(self, risk_ids):
         if not risk_ids:
             return {}
-        reviews = (self._as_of(Review).filter(risk_id__in=list(risk_ids), reviewed_on__lte=self.day)
+        reviews = (self.rows(Review).filter(risk_id__in=list(risk_ids), reviewed_on__lte=self.day)
                    .order_by("-reviewed_on", "-id"))
         return grouped(review_record(review) for review in reviews)
 
     def controls(self, risk_ids):
         if not risk_ids:
             return {}
-        controls = list(self._as_of(Control).filter(risk_id__in=list(risk_ids)).order_by("kind", "position", "id"))
+        controls = list(self.rows(Control).filter(risk_id__in=list(risk_ids)).order_by("kind", "position", "id"))
         owner_ids = {control.owner_id for control in controls if control.owner_id}
-        names = dict(self._as_of(Owner).filter(id__in=owner_ids).values_list("id", "name")) if owner_ids else {}
+        names = dict(self.rows(Owner).filter(id__in=owner_ids).values_list("id", "name")) if owner_ids else {}
         return grouped(control_record(control, names.get(control.owner_id, "")) for control in controls)
 
     def dependencies(self, risk_ids):
         if not risk_ids:
             return {}
-        dependencies = self._as_of(RiskDependency).filter(risk_id__in=list(risk_ids)).order_by("id")
+        dependencies = self.rows(RiskDependency).filter(risk_id__in=list(risk_ids)).order_by("id")
         return grouped(dependency_record(dependency) for dependency in dependencies)
 
     def acceptances(self, risk_ids):
         """The acceptances recorded by the end of the day and in force on it, latest expiry first."""
         if not risk_ids:
             return {}
-        accepted = self._as_of(AppetiteAcceptance).filter(
+        accepted = self.rows(AppetiteAcceptance).filter(
             risk_id__in=list(risk_ids), accepted_on__lte=self.day, expires_on__gte=self.day,
         ).order_by("-expires_on", "-id")
         return grouped(acceptance_record(acceptance) for acceptance in accepted)

@@ -42,8 +42,10 @@ class RegisterRow:
     outside_appetite: bool = False
 
 
-def register_rows(risks, *, day=None):
-    """Plain rows for the register table: the template only prints (500 rows render fast)."""
+def register_rows(risks, *, day=None, settings=None):
+    """Plain rows for the register table: the template only prints (500 rows render fast).
+    `settings`: the organisation's settings whose bands label the scores (RiskFilter.settings:
+    as at the register's day); today's if not given."""
     # One reverse() for all rows: a placeholder pk swapped for each risk's.
     placeholder = "987654321"
     detail_url = reverse("risks:detail", args=[int(placeholder)])
@@ -53,7 +55,7 @@ def register_rows(risks, *, day=None):
     rows = []
     for risk in risks:
         score = risk.current_likelihood * risk.current_impact
-        band_key, band_label = band_for(score)
+        band_key, band_label = band_for(score, settings=settings)
         rows.append(RegisterRow(
             pk=risk.pk, ref=risk.ref, closed=risk.status != Risk.Status.OPEN,
             glyph=TREND_GLYPHS[risk.trend], trend=trend_labels[risk.trend],
@@ -75,7 +77,9 @@ def register(request):
     context = {"filter": risk_filter, "form": risk_filter.form, "risks": [], "heat_map": None,
                "can_create": access.can(request.user, "edit_register")}
     if risk_filter.is_valid():
-        context["risks"] = register_rows(risk_filter.qs, day=risk_filter.form.cleaned_data.get("as_at"))
+        day = risk_filter.form.cleaned_data.get("as_at")
+        settings = risk_filter.settings(day)  # as at the day, its bands label the rows and the heat map
+        context["risks"] = register_rows(risk_filter.qs, day=day, settings=settings)
         # The heat map counts every cell under the other filters, so each cell stays reachable.
         context["cell_selected"] = any(request.GET.get(param) for param in CELL_PARAMS)
         if any(param in request.GET for param in CELL_PARAMS):
@@ -86,7 +90,7 @@ def register(request):
         else:
             counted = risk_filter.qs  # the same filters: no second filter set to build and check
         marking = context["tolerance"] = tolerance_marking(request.GET)
-        context["heat_map"] = heat_map(counted, request.GET, tolerance=marking["tolerance"])
+        context["heat_map"] = heat_map(counted, request.GET, tolerance=marking["tolerance"], settings=settings)
     context["query"] = request.GET.urlencode()
     return render(request, "risks/register.html", context)
 
@@ -98,7 +102,11 @@ def export_response(request, renderer):
             "The filters are not valid: correct them on the register page, then export again.",
             content_type="text/plain; charset=utf-8",
         )
-    risks = attach(list(risk_filter.qs), day=risk_filter.form.cleaned_data.get("as_at"))
+    day = risk_filter.form.cleaned_data.get("as_at")
+    risks = attach(list(risk_filter.qs), day=day)
+    settings = risk_filter.settings(day)
+    for risk in risks:  # the band as the page labels it (as at a day, with the bands of then)
+        risk.band_label = band_for(risk.current_score, settings=settings)[1]
     filename, content_type, content = renderer(risks)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
