@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.db.models import Exists, F, OuterRef, Q
 
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils import timezone
 from controls.models import Control
 from organisation.current import as_at, current
 from panel.models import Alignment
+from riskregister.forms import ListedModelChoiceField
 from risks.appetite import outside_appetite, within_appetite
 from risks.categories import NAMES_SEPARATOR
 from risks.models import Owner, Risk, RiskOwner, Trend
@@ -39,25 +39,12 @@ def merged_choices(then, now):
     return [*then, *((key, label) for key, label in now if key not in keys)]
 
 
-class ListedChoiceIterator(ModelChoiceIterator):
-    """Choices from the queryset as it lists itself. Django's iterator reads queryset.iterator(),
-    which gives a history queryset's raw revisions (pk = revision id), not the instances of then."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
-class OwnerField(django_filters.fields.ModelChoiceField):
-    iterator = ListedChoiceIterator
-
-
 class OwnerFilter(django_filters.ModelChoiceFilter):
     """Owners now, or (as at a day) owners_as_at: instances rebuilt from their history."""
 
-    field_class = OwnerField
+    # Choices from the queryset as it lists itself: Django's iterator reads queryset.iterator(),
+    # which gives a history queryset's raw revisions (pk = revision id), not the owners of then.
+    field_class = ListedModelChoiceField
 
 
 def owners_as_at(day):
