@@ -32,6 +32,11 @@ def band_ranges(settings=None):
     return {band.key: (band.label, band.lowest, band.highest) for band in (settings or current()).bands}
 
 
+def category_choices(settings):
+    return [(category.key, category.label if category.active else f"{category.label} (retired)")
+            for category in settings.categories]
+
+
 def merged_choices(then, now):
     """(key, label) of `then`, with those of `now` that `then` lacks after them: as at a day the
     settings of then, without refusing a key that is offered today (it then matches nothing)."""
@@ -133,17 +138,16 @@ class RiskFilter(django_filters.FilterSet):
         now = current()
         bands = [(band.key, band.label) for band in now.bands]
         levers = [(lever.key, lever.label) for lever in now.levers]
+        categories = category_choices(now)
         if day:
             then = self.settings(day)
             bands = merged_choices([(band.key, band.label) for band in then.bands], bands)
             levers = merged_choices([(lever.key, lever.label) for lever in then.levers], levers)
+            categories = merged_choices(category_choices(then), categories)
             self.filters["owner"].queryset = owners_as_at(day)
         self.filters["band"].extra["choices"] = bands
         self.filters["lever"].extra["choices"] = levers
-        self.filters["category"].extra["choices"] = [
-            (category.key, category.label if category.active else f"{category.label} (retired)")
-            for category in current().categories
-        ]
+        self.filters["category"].extra["choices"] = categories
         self.filters["as_at"].extra["validators"] = [not_in_the_future]
 
     def filter_queryset(self, queryset):
@@ -225,7 +229,9 @@ class RiskFilter(django_filters.FilterSet):
         day = self._day()
         now = {c.key: c for c in current().categories}
         then = {c.key: c for c in self.settings(day).categories} if day else now
-        category = then.get(value) or now[value]
+        category = then.get(value) or now.get(value)
+        if category is None:  # a category of then deleted since, asked for today
+            return queryset.none()
         if day:
             # The register as at a day keeps the other categories' names of then, in each revision.
             label, sep = category.label, NAMES_SEPARATOR

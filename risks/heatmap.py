@@ -47,10 +47,11 @@ class ToleranceForm(forms.Form):
         return self.appetites.get(key) if key else None
 
 
-def tolerance_marking(params):
+def tolerance_marking(params, settings=None):
     """The form choosing a tolerance to mark, and what it marks: {"form", "category", "tolerance",
-    "hidden"} (hidden: the page's other parameters, which the form keeps)."""
-    form = ToleranceForm(params)
+    "hidden"} (hidden: the page's other parameters, which the form keeps). The tolerances are those
+    of `settings` (as at the register's day), today's if not given."""
+    form = ToleranceForm(params, org=settings)
     chosen = form.chosen()
     return {
         "form": form, "category": chosen[0] if chosen else None, "tolerance": chosen[1].tolerance if chosen else None,

@@ -89,7 +89,7 @@ def register(request):
             counted = RiskFilter(around, queryset=Risk.objects.all()).qs
         else:
             counted = risk_filter.qs  # the same filters: no second filter set to build and check
-        marking = context["tolerance"] = tolerance_marking(request.GET)
+        marking = context["tolerance"] = tolerance_marking(request.GET, settings)
         context["heat_map"] = heat_map(counted, request.GET, tolerance=marking["tolerance"], settings=settings)
     context["query"] = request.GET.urlencode()
     return render(request, "risks/register.html", context)

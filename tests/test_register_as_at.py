@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from controls.models import CONTROL_FIELDS, Control
 from organisation.current import forget
-from organisation.models import Lever, ScoreBand
+from organisation.models import Lever, RiskCategory, ScoreBand
 from organisation.services import BandChange, band_versions, create_entry, delete_entry, save_bands, save_setting
 from panel.models import Partner
 from panel.services import link_partner_risk
@@ -346,9 +346,6 @@ def test_owner_as_at_a_day_offers_the_owners_of_then_deleted_or_renamed_since(cl
 
 
 def test_a_lever_deleted_since_can_still_be_chosen_as_at_a_day(client_for, demo):
-
-
-
     with revisions_dated(timezone.make_aware(datetime(2017, 1, 2, 12))):  # the levers as they stood then
         for lever in Lever.objects.all():
             save_setting(lever, user=demo["admin"], reason="Levers as set in 2017")
@@ -374,3 +371,26 @@ def test_a_lever_deleted_since_can_still_be_chosen_as_at_a_day(client_for, demo)
     assert refs_of(then) == ["4"]
     assert f'<option value="{pilot.key}" selected>Pilot scheme</option>' in then.text
     assert csv_refs(client, lever=pilot.key, as_at=DAY) == ["4"]
+
+
+def test_the_heat_map_marks_the_tolerance_set_then_as_at_a_day(client_for, demo):
+    from tests.test_appetite import set_financial_appetite
+
+    with revisions_dated(timezone.make_aware(datetime(2017, 1, 2, 12))):  # the categories and appetite of then
+        for category in RiskCategory.objects.all():
+            save_setting(category, user=demo["admin"], reason="Categories as set in 2017")
+        set_financial_appetite(demo["author"], tolerance=12, approved_on=date(2017, 1, 2))
+    set_financial_appetite(demo["author"], tolerance=6, approved_on=date(2026, 1, 5))  # lowered since
+    forget()
+    client = client_for("smt")
+    then = client.get(reverse("risks:register"), {"tolerance_category": "financial", "as_at": DAY})
+    today = client.get(reverse("risks:register"), {"tolerance_category": "financial"})
+    assert then.context["tolerance"]["tolerance"] == 12 and today.context["tolerance"]["tolerance"] == 6
+    assert "Cells above the financial tolerance (12) are marked" in then.text
+    assert '<option value="financial" selected>Financial (up to 12)</option>' in then.text
+    above_then = {(c["likelihood"], c["impact"]) for row in then.context["heat_map"]["rows"] for c in row["cells"]
+                  if c["above_tolerance"]}
+    assert (3, 3) not in above_then and (3, 4) not in above_then and (3, 5) in above_then  # 9, 12 within; 15 above
+    assert (3, 3) in {(c["likelihood"], c["impact"]) for row in today.context["heat_map"]["rows"]
+                      for c in row["cells"] if c["above_tolerance"]}
+
