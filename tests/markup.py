@@ -8,7 +8,9 @@ issue 11 found (WCAG 1.3.1, 2.1.1, 2.4.1, 2.4.6, 3.3.1, 4.1.2):
 - a page with an error summary loads the script that focuses it;
 - every `.table-wrap` (a box that scrolls sideways) takes focus and has a name;
 - every table has a caption or a name;
-- headings never skip a level.
+- headings never skip a level;
+- every <label for> names an element that exists (1.3.1: `for=""` labels nothing);
+- checkboxes or radios that share a name are grouped in a <fieldset> with a <legend> (1.3.1, GOV.UK pattern).
 """
 
 from html.parser import HTMLParser
@@ -23,6 +25,7 @@ class _Page(HTMLParser):
         self.title, self._in_title = "", False
         self.headings = []  # levels, in order
         self.summary_links = []  # hrefs of links inside an .error-summary
+        self.choices = []  # (name, inside a fieldset?) of each checkbox and radio
         self._open = []  # (tag, classes) of open elements
 
     def handle_starttag(self, tag, attrs):
@@ -35,6 +38,8 @@ class _Page(HTMLParser):
             self.headings.append(int(tag[1]))
         if tag == "a" and any("error-summary" in open_classes for _, open_classes in self._open):
             self.summary_links.append(attrs.get("href", ""))
+        if tag == "input" and attrs.get("type") in ("checkbox", "radio"):
+            self.choices.append((attrs.get("name", ""), any(open_tag == "fieldset" for open_tag, _ in self._open)))
         if tag not in VOID:
             self._open.append((tag, classes))
 
@@ -98,6 +103,12 @@ def problems(html):
     for index, (tag, attrs) in enumerate(page.elements):
         if tag == "table" and not (attrs.get("aria-label") or attrs.get("aria-labelledby") or _has_caption(page, index)):
             found.append(f"a table {attrs} has no caption or name")
+    for tag, attrs in page.elements:
+        if tag == "label" and "for" in attrs and attrs["for"] not in ids:
+            found.append(f"<label for={attrs['for']!r}> labels nothing: no element has that id")
+    names = [name for name, _ in page.choices]
+    for name in sorted({name for name, grouped in page.choices if not grouped and names.count(name) > 1}):
+        found.append(f"the {names.count(name)} checkboxes or radios named {name!r} are not in a fieldset with a legend")
     for before, after in zip([0, *page.headings], page.headings):
         if after > before + 1:
             found.append(f"heading levels jump from h{before} to h{after}")

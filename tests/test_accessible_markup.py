@@ -121,6 +121,9 @@ def test_published_pages(client_for, users):
     ('<title>T</title><table><tr><td>1</td></tr></table>', "has no caption or name"),
     ("<title>T</title><h1>A</h1><h3>B</h3>", "heading levels jump from h1 to h3"),
     ('<title>Error: T</title><div class="error-summary" tabindex="-1"></div>', "without static/js/error-summary.js"),
+    ('<title>T</title><label for="">Risks</label><input id="r">', "<label for=''> labels nothing"),
+    ('<title>T</title><input type="checkbox" name="r"><input type="checkbox" name="r">',
+     "the 2 checkboxes or radios named 'r' are not in a fieldset"),
 ])
 def test_the_checks_can_fail(html, problem):
     assert any(problem in found for found in problems(html)), problems(html)
@@ -154,3 +157,74 @@ def test_the_screen_only_parts_stay_out_of_the_pdf(demo):
         assert "Skip to the paper" not in text
         assert "Mayor" not in pages[0].split("Report by")[0].split("MOPAC · Audit Panel")[0]  # no banner above the masthead
         assert not any(page.rstrip().endswith("(restricted pack).") or "Audit Panel, Friday, 22 September 2017." in page for page in pages)
+
+
+def test_round_settings_and_panel_pages(client_for, users):
+    """The pages added since the audit of issue 11: review rounds, settings,
+    panel questions and actions, appetite acceptance, reopening, and their
+    error states (each form sent empty or with bad input)."""
+    from organisation.entry_views import KINDS
+    from organisation.models import Lever, RiskCategory
+    from panel.services import raise_question
+    from rounds.models import ReviewRound
+
+    paper = september()
+    review_round = ReviewRound.objects.get(paper=paper)
+    risk, outside = funding(), Risk.objects.get(ref="1", status="open")
+    client = client_for("author")
+    publication = publishing.publish_paper(paper_id=paper.pk, user=users["author"])
+    item = raise_question(publication=publication, text="How is knife crime tracked?", user=users["panel"])
+    lever = Lever.objects.first()
+    category = RiskCategory.objects.get(key="financial")
+    pages = {
+        "rounds": client.get(reverse("rounds:list")),
+        "round": client.get(reverse("rounds:detail", args=[review_round.pk])),
+        "round, bad filter": client.get(reverse("rounds:detail", args=[review_round.pk]) + "?status=sideways&owner=x"),
+        "open a round, errors": client.post(reverse("rounds:open"), {"meeting_date": "31/02/2018"}),
+        "owners": client.get(reverse("rounds:owners")),
+        "settings": client.get(reverse("organisation:index")),
+        "organisation, errors": client.post(reverse("organisation:organisation"), {"name": ""}),
+        "bands": client.get(reverse("organisation:bands")),
+        "appetites": client.get(reverse("organisation:appetites")),
+        "appetite": client.get(reverse("organisation:appetite_edit", args=[category.pk])),
+        "appetite, errors": client.post(reverse("organisation:appetite_edit", args=[category.pk]), {"statement": ""}),
+        "settings history": client.get(reverse("organisation:history")),
+        "lever": client.get(reverse("organisation:entry_edit", args=["levers", lever.pk])),
+        "lever, errors": client.post(reverse("organisation:entry_edit", args=["levers", lever.pk]), {"position": "x"}),
+        "delete a lever": client.get(reverse("organisation:entry_delete", args=["levers", lever.pk])),
+        "panel items": client.get(reverse("panel:list")),
+        "panel item": client.get(reverse("panel:detail", args=[item.pk])),
+        "new panel item": client.get(reverse("panel:create")),
+        "new panel item, errors": client.post(reverse("panel:create"), {"risks": ["x"]}),
+        "edit panel item": client.get(reverse("panel:edit", args=[item.pk])),
+        "edit panel item, errors": client.post(reverse("panel:edit", args=[item.pk]), {"version": item.version}),
+        "answer": client.get(reverse("panel:answer", args=[item.pk])),
+        "answer, errors": client.post(reverse("panel:answer", args=[item.pk]), {"version": item.version}),
+        "deep dive, errors": client.post(reverse("panel:deep_dive_create"), {"reason": ""}),
+        "lever coverage": client.get(reverse("panel:levers")),
+    }
+    pages |= {f"settings: {kind}": client.get(reverse("organisation:entries", args=[kind])) for kind in KINDS}
+    pages |= {f"settings: new {kind}, errors": client.post(reverse("organisation:entry_create", args=[kind]), {"label": ""})
+              for kind in KINDS}
+    client = client_for("smt")
+    confirm = reverse("rounds:confirm", args=[review_round.pk, risk.pk])
+    pages |= {
+        "confirm unchanged": client.get(confirm),
+        "confirm unchanged, errors": client.post(confirm, {"words": ""}),
+        "add an owner, errors": client.post(reverse("rounds:owner_create"), {"email": "not an address"}),
+        "partners": client.get(reverse("panel:risk_partners", args=[risk.pk])),
+        "partners, errors": client.post(reverse("panel:risk_partners", args=[risk.pk]), {"ref": ""}),
+        "sign off": client.get(reverse("rounds:sign_off", args=[review_round.pk])),
+        "accept outside appetite": client.get(reverse("risks:accept_outside_appetite", args=[outside.pk])),
+        "accept outside appetite, errors": client.post(reverse("risks:accept_outside_appetite", args=[outside.pk]),
+                                                       {"version": outside.version, "expires_on": "soon"}),
+        "dependencies": client.get(reverse("risks:dependencies", args=[risk.pk])),
+        "dependencies, errors": client.post(reverse("risks:dependencies", args=[risk.pk]), {"reason": ""}),
+    }
+    services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"], reason="Funded")
+    pages["reopen"] = client.get(reverse("risks:reopen", args=[risk.pk]))
+    pages["reopen, errors"] = client.post(reverse("risks:reopen", args=[risk.pk]), {"version": funding().version})
+    errors = [name for name in pages if name.endswith(", errors") and "There is a problem" not in pages[name].text]
+    assert not errors, f"no error summary on {errors}"
+    for name, response in pages.items():
+        assert_sound(response, name)
