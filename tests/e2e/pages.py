@@ -25,7 +25,7 @@ SIGNED_IN_PAGES = [
 ]
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-delete", "paper-preview", "publish-confirm",
-                "publish-conflict", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
+                "publish-conflict", "publish-progress", "publish-progress-error", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
                 "deep-dive-new-error", "settings", "settings-organisation", "settings-bands", "settings-bands-error",
                 "settings-entries", "settings-entry-edit", "settings-entry-delete", "settings-appetites",
                 "settings-appetite-error", "settings-history"]
@@ -46,6 +46,19 @@ def published_september():
     return publishing.latest_publication(paper) or publishing.publish_paper(
         paper_id=paper.pk, user=get_user_model().objects.get(username="author"),
     )
+
+
+def publish_job(**fields):
+    """A job publishing the September 2017 paper's next version, as the worker left it
+    (no worker runs beside the live server: a queued job stays queued)."""
+    from publications.models import PublishJob
+
+    paper = september_paper()
+    job, _ = PublishJob.objects.update_or_create(
+        paper=paper, expected_version=paper.publications.count() + 1,
+        defaults={"expected_paper_version": paper.version, "requested_by": get_user_model().objects.get(username="author"),
+                  "status": PublishJob.Status.QUEUED, "error": "", "retryable": False, **fields})
+    return job
 
 
 def panel_question():
@@ -174,6 +187,12 @@ def open_page(page, name):
         page.locator("input[name='paper_version']").evaluate("input => { input.value = String(Number(input.value) + 1); }")
         page.get_by_role("button", name="Publish version").click()
         page.get_by_role("heading", name="Nothing was published").wait_for()
+    elif name in ("publish-progress", "publish-progress-error"):
+        # Waiting for the worker; or stopped by a change to the paper (nothing published).
+        error = {"status": "failed", "error": "The paper was changed after you opened this page."}
+        job = publish_job(**(error if name == "publish-progress-error" else {}))
+        page.goto(f"/papers/{job.paper_id}/publish/jobs/{job.pk}/")
+        page.get_by_role("heading", name=f"Publishing version {job.expected_version} of the paper").wait_for()
     elif name == "published-missing-file":
         # A format added to the registry after this version was published (the live server
         # runs in this process): the version says it has no such file.
