@@ -228,3 +228,18 @@ def test_round_settings_and_panel_pages(client_for, users):
     assert not errors, f"no error summary on {errors}"
     for name, response in pages.items():
         assert_sound(response, name)
+
+
+def test_the_fields_about_the_person_signed_in_identify_their_purpose(client_for):
+    """WCAG 1.3.5: the username and passwords carry autocomplete tokens, so
+    browsers and password managers fill them (and the new password is not
+    filled with the old one)."""
+
+    def autocomplete(html):
+        return {attrs["name"]: attrs.get("autocomplete") for tag, attrs in parse(html).elements
+                if tag == "input" and attrs.get("type") != "hidden"}
+
+    assert autocomplete(client_for(None).get(reverse("login")).text) == {
+        "username": "username", "password": "current-password"}
+    assert autocomplete(client_for("smt").get(reverse("password_change")).text) == {
+        "old_password": "current-password", "new_password1": "new-password", "new_password2": "new-password"}

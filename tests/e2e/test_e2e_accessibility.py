@@ -98,3 +98,16 @@ def test_the_publish_progress_page_announces_changes_only_and_never_reloads(page
     assert page.title().startswith("Error: ")
     assert page.get_by_role("alert").get_by_text("The worker stopped before the paper was stored.").is_visible()
     assert_accessible(page, "publish progress, stopped")
+
+
+def test_checkboxes_and_radios_are_24_px_targets(new_page, demo, sign_in):
+    """WCAG 2.5.8: the browser draws checkboxes and radios 13 px square; ours
+    are at least 24 px (new risk: categories; review: trend; panel item: risks)."""
+    sizes = """() => [...document.querySelectorAll('main input[type=checkbox], main input[type=radio]')]
+        .map(input => { const box = input.getBoundingClientRect(); return [input.id, box.width, box.height]; })"""
+    editor, author = sign_in(new_page(), "smt"), sign_in(new_page(), "author")
+    found = {name: open_page(editor, name).evaluate(sizes) for name in ("risk-create", "review")}
+    found["panel-item-new"] = open_page(author, "panel-item-new").evaluate(sizes)
+    assert all(found.values()), found
+    small = {name: [box for box in boxes if min(box[1:]) < 24] for name, boxes in found.items()}
+    assert not any(small.values()), small
