@@ -215,6 +215,7 @@ def test_round_settings_and_panel_pages(client_for, users):
         "partners": client.get(reverse("panel:risk_partners", args=[risk.pk])),
         "partners, errors": client.post(reverse("panel:risk_partners", args=[risk.pk]), {"ref": ""}),
         "sign off": client.get(reverse("rounds:sign_off", args=[review_round.pk])),
+        "sign off, errors": client.post(reverse("rounds:sign_off", args=[review_round.pk]), {"note": "x" * 2001}),
         "accept outside appetite": client.get(reverse("risks:accept_outside_appetite", args=[outside.pk])),
         "accept outside appetite, errors": client.post(reverse("risks:accept_outside_appetite", args=[outside.pk]),
                                                        {"version": outside.version, "expires_on": "soon"}),
