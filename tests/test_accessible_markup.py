@@ -107,6 +107,10 @@ def test_published_pages(client_for, users):
     client = client_for("panel")
     assert_sound(client.get(reverse("published:overview")), "published papers")
     assert_sound(client.get(reverse("published:version", args=[paper.pk, publication.version])), "published paper")
+    restricted = client_for("smt").get(reverse("published:version_restricted", args=[paper.pk, publication.version]))
+    assert "Lever coverage" in restricted.text
+    assert_sound(restricted, "published paper, restricted pack")
+    client = client_for("panel")
     stored = client.get(reverse("published:file", args=[paper.pk, publication.version, "html"]))
     assert_sound(stored, "stored paper HTML")
 

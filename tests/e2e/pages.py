@@ -400,4 +400,8 @@ def open_page(page, name):
         page.get_by_role("heading", name="Too many failed sign-ins").wait_for()
     else:
         raise ValueError(f"Unknown page type: {name}")
+    # The heading or alert a page type waits for can be in the DOM before the
+    # style sheets have loaded: measured then, a textarea or select is its
+    # unstyled width (a false "scrolls sideways at 320 px"). "load" waits for them.
+    page.wait_for_load_state("load")
     return page
