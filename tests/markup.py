@@ -9,6 +9,7 @@ issue 11 found (WCAG 1.3.1, 2.1.1, 2.4.1, 2.4.6, 3.3.1, 4.1.2):
 - every `.table-wrap` (a box that scrolls sideways) takes focus and has a name;
 - every table has a caption or a name;
 - headings never skip a level;
+- the error summary comes first, before any section heading (GOV.UK: at the top of the page);
 - every <label for> names an element that exists (1.3.1: `for=""` labels nothing);
 - checkboxes or radios that share a name are grouped in a <fieldset> with a <legend> (1.3.1, GOV.UK pattern).
 """
@@ -103,6 +104,11 @@ def problems(html):
     for index, (tag, attrs) in enumerate(page.elements):
         if tag == "table" and not (attrs.get("aria-label") or attrs.get("aria-labelledby") or _has_caption(page, index)):
             found.append(f"a table {attrs} has no caption or name")
+    tags = [(tag, attrs.get("class", "").split()) for tag, attrs in page.elements]
+    summary = next((index for index, (_, classes) in enumerate(tags) if "error-summary" in classes), None)
+    first_h2 = next((index for index, (tag, _) in enumerate(tags) if tag == "h2"), None)
+    if summary is not None and first_h2 is not None and first_h2 < summary:
+        found.append("the error summary comes after a section heading: put it at the top, under the <h1>")
     for tag, attrs in page.elements:
         if tag == "label" and "for" in attrs and attrs["for"] not in ids:
             found.append(f"<label for={attrs['for']!r}> labels nothing: no element has that id")

@@ -126,6 +126,8 @@ def test_published_pages(client_for, users):
     ("<title>T</title><h1>A</h1><h3>B</h3>", "heading levels jump from h1 to h3"),
     ('<title>Error: T</title><div class="error-summary" tabindex="-1"></div>', "without static/js/error-summary.js"),
     ('<title>T</title><label for="">Risks</label><input id="r">', "<label for=''> labels nothing"),
+    ('<title>Error: T</title><h1>A</h1><h2>B</h2><div class="error-summary"><h2>There is a problem</h2></div>',
+     "the error summary comes after a section heading"),
     ('<title>T</title><input type="checkbox" name="r"><input type="checkbox" name="r">',
      "the 2 checkboxes or radios named 'r' are not in a fieldset"),
 ])
