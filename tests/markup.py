@@ -27,12 +27,17 @@ class _Page(HTMLParser):
         self.headings = []  # levels, in order
         self.summary_links = []  # hrefs of links inside an .error-summary
         self.choices = []  # (name, inside a fieldset?) of each checkbox and radio
+        self.hidden = set()  # indexes in `elements` of those under a `hidden` attribute (a script may show them)
         self._open = []  # (tag, classes) of open elements
+        self._open_hidden = []  # whether each open element has the `hidden` attribute
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: (value if value is not None else "") for name, value in attrs}
         self.elements.append((tag, attrs))
         classes = attrs.get("class", "").split()
+        hidden = "hidden" in attrs or any(self._open_hidden)
+        if hidden:
+            self.hidden.add(len(self.elements) - 1)
         if tag == "title":
             self._in_title = True
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
@@ -43,11 +48,13 @@ class _Page(HTMLParser):
             self.choices.append((attrs.get("name", ""), any(open_tag == "fieldset" for open_tag, _ in self._open)))
         if tag not in VOID:
             self._open.append((tag, classes))
+            self._open_hidden.append("hidden" in attrs)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
         if tag not in VOID:
             self._open.pop()
+            self._open_hidden.pop()
 
     def handle_endtag(self, tag):
         if tag == "title":
@@ -55,6 +62,7 @@ class _Page(HTMLParser):
         for index in range(len(self._open) - 1, -1, -1):
             if self._open[index][0] == tag:
                 del self._open[index:]
+                del self._open_hidden[index:]
                 break
 
     def handle_data(self, data):
@@ -83,12 +91,14 @@ def problems(html):
     for href in page.summary_links:  # links to other pages ("Edit the paper") are fine; "#" or a lost id are not
         if (not href or href.startswith("#")) and href[1:] not in ids:
             found.append(f"error summary link href={href!r} points at nothing")
-    shows_errors = any(
-        {"error-summary", "error-message"} & set(attrs.get("class", "").split()) for _, attrs in page.elements
+    shows_errors = any(  # an error box kept hidden until a script shows it is not shown
+        {"error-summary", "error-message"} & set(attrs.get("class", "").split())
+        for index, (_, attrs) in enumerate(page.elements) if index not in page.hidden
     )
     if shows_errors and not page.title.strip().startswith("Error:"):
         found.append(f"the page shows an error but its title is {page.title.strip()!r}")
-    if any("error-summary" in attrs.get("class", "").split() for _, attrs in page.elements) and not any(
+    if any("error-summary" in attrs.get("class", "").split()
+           for index, (_, attrs) in enumerate(page.elements) if index not in page.hidden) and not any(
         tag == "script" and attrs.get("src", "").endswith("/js/error-summary.js") for tag, attrs in page.elements
     ):
         found.append("an error summary without static/js/error-summary.js to focus it")

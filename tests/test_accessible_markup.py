@@ -101,6 +101,29 @@ def test_author_pages(client_for, users):
         assert_sound(response, name)
 
 
+def test_the_publish_progress_page(client_for, users):
+    """Waiting, stopped for good, and stopped so it may run again. The error box
+    is in the page all along, hidden until the script shows it: hidden, it is no
+    error (no "Error:" title); shown on loading, it takes the focus."""
+    from publications.models import PublishJob
+
+    paper = september()
+    job = PublishJob.objects.create(paper=paper, expected_version=1, expected_paper_version=paper.version,
+                                    requested_by=users["author"])
+    client, page = client_for("author"), reverse("reports:publish_job", args=[paper.pk, job.pk])
+    waiting = client.get(page)
+    assert_sound(waiting, "publish progress, waiting")
+    assert "<title>Publishing" in waiting.text and 'data-progress="retry" hidden' in waiting.text
+    PublishJob.objects.filter(pk=job.pk).update(status="failed", error="The paper was changed.")
+    stopped = client.get(page)
+    assert_sound(stopped, "publish progress, stopped")
+    assert "<title>Error: " in stopped.text and "Try again" not in stopped.text
+    PublishJob.objects.filter(pk=job.pk).update(retryable=True)
+    may_retry = client.get(page)
+    assert_sound(may_retry, "publish progress, may run again")
+    assert 'data-progress="retry">' in may_retry.text
+
+
 def test_published_pages(client_for, users):
     paper = september()
     publication = publishing.publish_paper(paper_id=paper.pk, user=users["author"])
@@ -126,6 +149,8 @@ def test_published_pages(client_for, users):
     ("<title>T</title><h1>A</h1><h3>B</h3>", "heading levels jump from h1 to h3"),
     ('<title>Error: T</title><div class="error-summary" tabindex="-1"></div>', "without static/js/error-summary.js"),
     ('<title>T</title><label for="">Risks</label><input id="r">', "<label for=''> labels nothing"),
+    ('<title>T</title><div hidden><div class="error-summary"></div></div><p class="error-message">x</p>',
+     "the page shows an error but its title is 'T'"),
     ('<title>Error: T</title><h1>A</h1><h2>B</h2><div class="error-summary"><h2>There is a problem</h2></div>',
      "the error summary comes after a section heading"),
     ('<title>T</title><input type="checkbox" name="r"><input type="checkbox" name="r">',
