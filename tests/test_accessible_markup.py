@@ -44,6 +44,7 @@ def test_editor_pages(client_for, users):
         "home": client.get(reverse("home")),
         "register": client.get(reverse("risks:register")),
         "register, bad filter": client.get(reverse("risks:register") + "?trend=sideways&likelihood=9"),
+        "register, bad tolerance": client.get(reverse("risks:register") + "?tolerance_category=no-such-category"),
         "risk": client.get(reverse("risks:detail", args=[risk.pk])),
         "edit": client.get(reverse("risks:edit", args=[risk.pk])),
         "edit, errors": client.post(reverse("risks:edit", args=[risk.pk]), edit_data(risk, **{"risk-title": "", "change-reason": ""})),
