@@ -234,6 +234,7 @@ def test_round_settings_and_panel_pages(client_for, users):
         "answer, errors": client.post(reverse("panel:answer", args=[item.pk]), {"version": item.version}),
         "deep dive, errors": client.post(reverse("panel:deep_dive_create"), {"reason": ""}),
         "lever coverage": client.get(reverse("panel:levers")),
+        "lever coverage, bad filter": client.get(reverse("panel:levers") + "?owner=x&band=no-such-band"),
     }
     pages |= {f"settings: {kind}": client.get(reverse("organisation:entries", args=[kind])) for kind in KINDS}
     pages |= {f"settings: new {kind}, errors": client.post(reverse("organisation:entry_create", args=[kind]), {"label": ""})
@@ -257,7 +258,7 @@ def test_round_settings_and_panel_pages(client_for, users):
     services.close_risk(risk_id=risk.pk, expected_version=risk.version, user=users["smt"], reason="Funded")
     pages["reopen"] = client.get(reverse("risks:reopen", args=[risk.pk]))
     pages["reopen, errors"] = client.post(reverse("risks:reopen", args=[risk.pk]), {"version": funding().version})
-    errors = [name for name in pages if name.endswith(", errors") and "There is a problem" not in pages[name].text]
+    errors = [name for name in pages if name.endswith((", errors", ", bad filter")) and "There is a problem" not in pages[name].text]
     assert not errors, f"no error summary on {errors}"
     for name, response in pages.items():
         assert_sound(response, name)
