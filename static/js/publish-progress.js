@@ -7,27 +7,35 @@
   if (!root || !window.fetch) { return; }
   var url = root.getAttribute("data-progress-url");
   function part(name) { return root.querySelector('[data-progress="' + name + '"]'); }
+  // Writes only what changed: rewriting the same words in the status region
+  // (a polite live region) makes screen readers announce them every poll.
+  function put(element, text) {
+    if (element && element.textContent !== String(text)) { element.textContent = text; }
+  }
   function show(progress) {
-    part("status").textContent = progress.status_label;
-    part("stage").textContent = progress.stage ? ": " + progress.stage : "";
+    put(part("status"), progress.status_label);
+    put(part("stage"), progress.stage ? ": " + progress.stage : "");
     progress.files.forEach(function (file) {
-      var item = root.querySelector('[data-file="' + file.name + '"] [data-progress="file"]');
-      if (item) { item.textContent = file.done ? "rendered" : "waiting"; }
+      put(root.querySelector('[data-file="' + file.name + '"] [data-progress="file"]'), file.done ? "rendered" : "waiting");
     });
-    part("stored").textContent = progress.stored ? "yes" : "not yet";
+    put(part("stored"), progress.stored ? "yes" : "not yet");
     if (progress.version) {
-      part("version").textContent = progress.version;
+      put(part("version"), progress.version);
       part("link").setAttribute("href", progress.url);
       part("done").hidden = false;
     }
     if (progress.error) {
-      part("error").textContent = progress.error;
+      put(part("error"), progress.error);
       part("error-box").hidden = false;
+      if (document.title.indexOf("Error: ") !== 0) { document.title = "Error: " + document.title; }
     }
     if (progress.finished || progress.may_retry) {
       var reload = part("reload");
       if (reload) { reload.hidden = true; }
-      if (progress.may_retry && !root.querySelector("form")) { window.location.reload(); }
+      // The "Try again" form is in the page already: show it, rather than
+      // reloading the page (which would move the reader back to the top).
+      var retry = part("retry");
+      if (retry && progress.may_retry) { retry.hidden = false; }
       return true;
     }
     return false;

@@ -21,14 +21,19 @@ SIGNED_IN_PAGES = [
     "risk-dependencies", "lever-coverage", "panel-items", "risk-partners-error",
     "risk-outside-appetite", "appetite-accept", "appetite-accept-error", "appetite-withdraw", "register-tolerance",
     "import-upload", "import-upload-error", "import-preview", "import-preview-error",
-    "post-too-large", "password-change", "password-change-error", "password-change-done",
+    "post-too-large", "risk-create", "risk-create-error", "risk-close", "risk-close-error", "restore-error",
+    "risk-dependencies-error", "risk-partners", "panel-answer", "panel-answer-error", "published-restricted",
+    "not-found", "forbidden", "risk-reopen", "risk-reopen-error",
+    "password-change", "password-change-error", "password-change-done",
 ]
 # A report author's pages (the September 2017 paper).
 AUTHOR_PAGES = ["papers", "paper-create", "paper-create-error", "paper-edit", "appendix-2", "paper-delete", "paper-preview", "publish-confirm",
-                "publish-conflict", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
+                "publish-conflict", "publish-progress", "publish-progress-error", "round-open", "round-open-error", "panel-item-new", "panel-item-new-error",
                 "deep-dive-new-error", "settings", "settings-organisation", "settings-bands", "settings-bands-error",
                 "settings-entries", "settings-entry-edit", "settings-entry-delete", "settings-appetites",
-                "settings-appetite-error", "settings-history"]
+                "settings-appetite-error", "settings-history", "paper-restart", "paper-preview-restricted",
+                "settings-organisation-error", "settings-entry-new-error", "settings-entry-edit-error",
+                "settings-appetite", "panel-item-edit", "panel-item-edit-error", "deep-dive-new"]
 # A panel member's pages (September 2017 published first, if it is not yet).
 PANEL_PAGES = ["published-overview", "published-paper", "published-missing-file", "panel-ask-error", "panel-item"]
 NEW_PASSWORD = "a-new-Passphrase-for-e2e-47"
@@ -46,6 +51,19 @@ def published_september():
     return publishing.latest_publication(paper) or publishing.publish_paper(
         paper_id=paper.pk, user=get_user_model().objects.get(username="author"),
     )
+
+
+def publish_job(**fields):
+    """A job publishing the September 2017 paper's next version, as the worker left it
+    (no worker runs beside the live server: a queued job stays queued)."""
+    from publications.models import PublishJob
+
+    paper = september_paper()
+    job, _ = PublishJob.objects.update_or_create(
+        paper=paper, expected_version=paper.publications.count() + 1,
+        defaults={"expected_paper_version": paper.version, "requested_by": get_user_model().objects.get(username="author"),
+                  "status": PublishJob.Status.QUEUED, "error": "", "retryable": False, **fields})
+    return job
 
 
 def panel_question():
@@ -85,6 +103,25 @@ def changed_workbook():
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def send(page, button):
+    """Send the page's form as it is (left empty, or with what the page filled in): an error state."""
+    page.get_by_role("button", name=button, exact=True).click()
+    page.get_by_role("alert").wait_for()
+
+
+def closed_risk():
+    """A closed risk, for the reopen page: the demo's first, or else its last open risk, closed here."""
+    from risks import services
+    from risks.models import Risk
+
+    risk = Risk.objects.filter(status=Risk.Status.CLOSED).order_by("pk").first()
+    if risk is None:
+        risk = Risk.objects.filter(status=Risk.Status.OPEN).exclude(pk__in=[adequate_funding().pk, outside_appetite().pk]).last()
+        services.close_risk(risk_id=risk.pk, expected_version=risk.version, reason="No longer a risk",
+                            user=get_user_model().objects.get(username="smt"))
+    return risk
 
 
 def open_page(page, name):
@@ -174,6 +211,12 @@ def open_page(page, name):
         page.locator("input[name='paper_version']").evaluate("input => { input.value = String(Number(input.value) + 1); }")
         page.get_by_role("button", name="Publish version").click()
         page.get_by_role("heading", name="Nothing was published").wait_for()
+    elif name in ("publish-progress", "publish-progress-error"):
+        # Waiting for the worker; or stopped by a change to the paper (nothing published).
+        error = {"status": "failed", "error": "The paper was changed after you opened this page."}
+        job = publish_job(**(error if name == "publish-progress-error" else {}))
+        page.goto(f"/papers/{job.paper_id}/publish/jobs/{job.pk}/")
+        page.get_by_role("heading", name=f"Publishing version {job.expected_version} of the paper").wait_for()
     elif name == "published-missing-file":
         # A format added to the registry after this version was published (the live server
         # runs in this process): the version says it has no such file.
@@ -289,6 +332,64 @@ def open_page(page, name):
         page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
         page.get_by_role("button", name="Change password").click()
         page.wait_for_url("**/accounts/password/done/")
+    elif name in ("risk-create", "risk-create-error"):
+        page.goto("/risks/new/")
+        if name == "risk-create-error":
+            send(page, "Create the risk")
+    elif name in ("risk-close", "risk-close-error"):
+        page.goto(f"/risks/{adequate_funding().pk}/close/")
+        if name == "risk-close-error":
+            send(page, "Close the risk")
+    elif name in ("risk-reopen", "risk-reopen-error"):
+        page.goto(f"/risks/{closed_risk().pk}/reopen/")
+        if name == "risk-reopen-error":
+            send(page, "Reopen the risk")
+    elif name == "restore-error":
+        open_page(page, "restore")
+        send(page, "Restore this revision")
+    elif name == "risk-dependencies-error":
+        page.goto(f"/risks/{adequate_funding().pk}/dependencies/")
+        send(page, "Add the dependency")
+    elif name == "risk-partners":
+        page.goto(f"/panel/risks/{adequate_funding().pk}/partners/")
+    elif name in ("panel-answer", "panel-answer-error"):
+        page.goto(f"/panel/{panel_question().pk}/answer/")
+        if name == "panel-answer-error":
+            send(page, "Save the answer")
+    elif name in ("panel-item-edit", "panel-item-edit-error"):
+        page.goto(f"/panel/{panel_question().pk}/edit/")
+        if name == "panel-item-edit-error":
+            page.get_by_label("What the panel asked, requested or resolved").fill("")
+            send(page, "Save")
+    elif name == "deep-dive-new":
+        page.goto("/panel/deep-dives/new/")
+    elif name == "published-restricted":
+        publication = published_september()
+        page.goto(f"/published/{publication.paper_id}/v{publication.version}/restricted/")
+    elif name == "not-found":
+        page.goto("/risks/999999/")
+        page.get_by_role("heading", name="Page not found").wait_for()
+    elif name == "forbidden":
+        page.goto("/settings/")  # the risk manager's pages: not for SMT editors
+    elif name == "paper-restart":
+        page.goto(f"/papers/{september_paper().pk}/start-again/")
+    elif name == "paper-preview-restricted":
+        page.goto(f"/papers/{september_paper().pk}/preview/restricted/")
+    elif name == "settings-organisation-error":
+        page.goto("/settings/organisation/")
+        page.get_by_label("Name", exact=True).fill("")
+        send(page, "Save")
+    elif name == "settings-entry-new-error":
+        page.goto("/settings/categories/new/")
+        send(page, "Save")
+    elif name == "settings-entry-edit-error":
+        page.goto(f"/settings/levers/{lever_in_use().pk}/")
+        page.get_by_label("Name", exact=True).fill("")
+        send(page, "Save")
+    elif name == "settings-appetite":
+        from organisation.models import RiskCategory
+
+        page.goto(f"/settings/appetite/{RiskCategory.objects.get(key='financial').pk}/")
     elif name == "locked-out":
         page.goto("/accounts/login/")
         for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -299,4 +400,8 @@ def open_page(page, name):
         page.get_by_role("heading", name="Too many failed sign-ins").wait_for()
     else:
         raise ValueError(f"Unknown page type: {name}")
+    # The heading or alert a page type waits for can be in the DOM before the
+    # style sheets have loaded: measured then, a textarea or select is its
+    # unstyled width (a false "scrolls sideways at 320 px"). "load" waits for them.
+    page.wait_for_load_state("load")
     return page
