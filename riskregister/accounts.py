@@ -4,8 +4,15 @@ old passwords counted by django-axes exactly as failed sign-ins are."""
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from axes.utils import reset
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from riskregister.forms import ChangePasswordForm, SignInForm
 
@@ -39,3 +46,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         reset(username=self.request.user.get_username())
         return super().form_valid(form)
+
+
+@login_not_required  # answered here: after signing in again, back to the page, not to this POST-only address
+@require_POST
+def stay_signed_in(request):
+    """The session timeout warning's button: the idle session starts again from now.
+    A script asking for JSON gets 204 (401 if the session has already ended); a plain
+    form goes back to the page it came from (through sign-in if the session has ended)."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = resolve_url("home")
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401) if wants_json else redirect_to_login(back)
+    request.session.modified = True  # saved with a fresh expiry
+    if wants_json:
+        return HttpResponse(status=204)
+    messages.success(request, "You are still signed in.")
+    return redirect(back)

@@ -184,6 +184,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_TOUCH_SECONDS = 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed-in pages warn this long before an idle session ends, with a button to
+# stay signed in (WCAG 2.2.1; templates/includes/session_timeout.html).
+SESSION_WARNING_SECONDS = 120
 
 # Uploads (the register workbook, at most 5 MB: risks/workbook_reading.py). Up to
 # 6 MB stays in memory, never in a temporary file on one server's disk; larger

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/stay-signed-in/", accounts.stay_signed_in, name="stay_signed_in"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("risks/", include("risks.urls")),
     path("admin/", admin.site.urls),

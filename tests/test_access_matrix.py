@@ -41,6 +41,7 @@ EXPECTED = {
     "logout": (LOGIN, 405, 405, 405, 405),  # sign out is a POST
     "password_change": (LOGIN, 200, 200, 200, 200),
     "password_change_done": (LOGIN, 200, 200, 200, 200),
+    "stay_signed_in": (405, 405, 405, 405, 405),  # the session warning's button: a POST, answered signed in or not
     # The register (issue 1/3)
     "risks:register": (LOGIN, 403, 200, 200, 200),
     "risks:detail": (LOGIN, 403, 200, 200, 200),

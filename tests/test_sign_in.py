@@ -43,6 +43,11 @@ def test_every_page_but_the_login_page_sends_anonymous_users_to_sign_in(client, 
         if url == reverse("healthz"):  # for load balancers: 200, or 503 until a worker is seen
             assert client.get(url).status_code in (200, 503)
             continue
+        if url == reverse("stay_signed_in"):  # a POST only; once the session has ended, to sign in again
+            assert client.get(url).status_code == 405
+            response = client.post(url, {"next": "/risks/"})
+            assert response["Location"] == reverse("login") + "?next=/risks/"
+            continue
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login") + "?next="), url
