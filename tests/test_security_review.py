@@ -48,3 +48,29 @@ def test_panel_member_does_not_read_the_answer_of_a_restricted_item(demo, client
         assert "SECRET-ANSWER" not in client.get(url).content.decode()
     # Those who may read the restricted pack still read it.
     assert "SECRET-ANSWER" in client_for("smt").get(reverse("panel:detail", args=[item.pk])).content.decode()
+
+
+# The backup archive holds password hashes and restricted papers: readable by its owner only ------
+
+def test_the_backup_archive_is_readable_by_its_owner_only(demo, tmp_path):
+    import os
+    import stat
+
+    from django.core.management import call_command
+
+    previous = os.umask(0o022)  # a usual server umask: new files world-readable
+    try:
+        call_command("backup", output=str(tmp_path / "register.zip"), stdout=io.StringIO())
+    finally:
+        os.umask(previous)
+    mode = stat.S_IMODE(os.stat(tmp_path / "register.zip").st_mode)
+    assert mode & 0o077 == 0, oct(mode)
+
+
+# A malformed Content-Length on the workbook upload: a 400 page, not a 500 ----------------------
+
+def test_a_malformed_content_length_on_the_upload_is_not_a_500(client_for):
+    client = client_for("smt")
+    client.raise_request_exception = False
+    response = client.post(reverse("risks:import"), {}, CONTENT_LENGTH="12abc")
+    assert response.status_code < 500
