@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,3 +75,65 @@ def test_a_malformed_content_length_on_the_upload_is_not_a_500(client_for):
     client.raise_request_exception = False
     response = client.post(reverse("risks:import"), {}, CONTENT_LENGTH="12abc")
     assert response.status_code < 500
+
+
+# Sign-in: an unknown username is answered exactly as a known one, lock-out included ------------
+
+@pytest.mark.django_db
+def test_sign_in_does_not_tell_which_usernames_exist(client, demo, settings):
+    def attempts(username):
+        answers = []
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            response = client.post(reverse("login"), {"username": username, "password": "wrong-password-123"})
+            page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+            answers.append((response.status_code, page.replace(username, "USERNAME")))
+        return answers
+
+    assert attempts("panel") == attempts("nobody-by-this-name")
+
+
+# Two confirmations of one risk at once (a double click): one is kept, the other is told --------
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_simultaneous_confirmations_keep_one_and_refuse_the_rest(demo):
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import close_old_connections, connection
+
+    from rounds.models import Confirmation
+    from risks.models import Risk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
+    today = timezone.localdate()
+    review_round = round_services.open_round(meeting_date=today + timedelta(days=60), opens_on=today,
+                                             deadline=today + timedelta(days=30), user=demo["author"])
+    risk = Risk.objects.open().order_by("pk").first()
+    reviews_before = risk.reviews.count()
+    threads, outcomes = 6, []
+    barrier = threading.Barrier(threads)
+
+    def attempt():
+        close_old_connections()
+        try:
+            barrier.wait()
+            round_services.confirm_unchanged(review_round=review_round, risk_id=risk.pk, user=demo["smt"],
+                                             words="Nothing moved")
+            outcomes.append("confirmed")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as error:  # an IntegrityError is a 500 for the second click
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=attempt) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(outcomes) == ["confirmed"] + ["refused"] * (threads - 1)
+    assert Confirmation.objects.filter(round=review_round, risk=risk).count() == 1
+    assert risk.reviews.count() == reviews_before + 1
