@@ -137,3 +137,17 @@ def test_simultaneous_confirmations_keep_one_and_refuse_the_rest(demo):
     assert sorted(outcomes) == ["confirmed"] + ["refused"] * (threads - 1)
     assert Confirmation.objects.filter(round=review_round, risk=risk).count() == 1
     assert risk.reviews.count() == reviews_before + 1
+
+
+# A CSV whose cell is over the csv module's limit: a message, not a 500 on every preview --------
+
+def test_a_csv_with_an_overlong_cell_is_refused_with_a_message(client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("smt")
+    client.raise_request_exception = False
+    upload = SimpleUploadedFile("register.csv", b"Ref,Title\n1," + b"x" * 200_000 + b"\n", content_type="text/csv")
+    assert client.post(reverse("risks:import"), {"file": upload}).status_code == 302
+    response = client.get(reverse("risks:import_preview"))
+    assert response.status_code < 500
+    assert "too long" in response.content.decode()
