@@ -151,3 +151,42 @@ def test_a_csv_with_an_overlong_cell_is_refused_with_a_message(client_for):
     response = client.get(reverse("risks:import_preview"))
     assert response.status_code < 500
     assert "too long" in response.content.decode()
+
+
+# A choice of several given as a number too large for the database: a message, not a 500 --------
+
+TOO_LARGE = "99999999999999999999999"
+
+
+def test_an_out_of_range_secondary_category_is_refused_next_to_the_field(client_for):
+    from risks.models import Risk
+    from tests.edit_helpers import form_values
+
+    risk = Risk.objects.open().order_by("pk").first()
+    client = client_for("smt")
+    client.raise_request_exception = False
+    url = reverse("risks:edit", args=[risk.pk])
+    data = {**form_values(client.get(url).content.decode(), action=url), "risk-secondary_categories": TOO_LARGE}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Choose a category from the list." in response.content.decode()
+
+
+def test_an_out_of_range_risk_on_a_panel_item_is_refused_next_to_the_field(client_for):
+    client = client_for("author")
+    client.raise_request_exception = False
+    response = client.post(reverse("panel:create"), {"risks": TOO_LARGE, "text": "Q", "kind": "question"})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("risks")
+
+
+def test_an_out_of_range_cutoff_date_is_refused_not_a_500(client_for, paper):
+    from tests.edit_helpers import form_values
+
+    client = client_for("author")
+    client.raise_request_exception = False
+    url = reverse("reports:edit", args=[paper.pk])
+    data = {**form_values(client.get(url).content.decode(), action=url), "cutoff_date": "9999-12-31"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error("cutoff_date")
