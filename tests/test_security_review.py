@@ -190,3 +190,15 @@ def test_an_out_of_range_cutoff_date_is_refused_not_a_500(client_for, paper):
     response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["form"].has_error("cutoff_date")
+
+
+# Sign-in's next= never leads off the site (regression) ------------------------------------------
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "javascript:alert(1)", "https:evil.example"])
+def test_sign_in_never_redirects_off_the_site(client, demo, password, target):
+    response = client.post(f"{reverse('login')}?next={target}",
+                           {"username": "panel", "password": password, "next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    signed_in = client.get(reverse("login"), {"next": target})
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("home")
