@@ -202,3 +202,44 @@ def test_sign_in_never_redirects_off_the_site(client, demo, password, target):
     assert response.status_code == 302 and response["Location"] == reverse("home")
     signed_in = client.get(reverse("login"), {"next": target})
     assert signed_in.status_code == 302 and signed_in["Location"] == reverse("home")
+
+
+# Two "new paper" submissions for one meeting at once (a double click): one paper, the other told --
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_simultaneous_new_papers_for_one_meeting_make_one_and_refuse_the_rest(demo):
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import close_old_connections, connection
+
+    from reports.models import Paper
+    from reports.services import create_paper
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
+    meeting = timezone.localdate() + timedelta(days=90)
+    threads, outcomes = 6, []
+    barrier = threading.Barrier(threads)
+
+    def attempt():
+        close_old_connections()
+        try:
+            barrier.wait()
+            create_paper(user=demo["author"], reason="Double click", meeting_date=meeting, title="Risk report")
+            outcomes.append("created")
+        except ValidationError as error:
+            outcomes.append("refused" if "meeting_date" in error.message_dict else repr(error))
+        except Exception as error:  # an IntegrityError is a 500 for the second click
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=attempt) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(outcomes) == ["created"] + ["refused"] * (threads - 1)
+    assert Paper.objects.filter(meeting_date=meeting).count() == 1
