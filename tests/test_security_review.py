@@ -243,3 +243,26 @@ def test_simultaneous_new_papers_for_one_meeting_make_one_and_refuse_the_rest(de
         worker.join()
     assert sorted(outcomes) == ["created"] + ["refused"] * (threads - 1)
     assert Paper.objects.filter(meeting_date=meeting).count() == 1
+
+
+# A panel member's question linked to risks: shown as the published paper printed them -----------
+
+def test_panel_member_sees_the_risks_of_their_question_as_published_not_live(demo, client_for):
+    from panel.services import raise_question, update_item
+    from publications import publishing
+    from risks import services as risk_services
+    from tests.factories import funding, september_paper
+
+    publication = publishing.publish_paper(paper_id=september_paper().pk, user=demo["author"])
+    item = raise_question(publication=publication, text="How is funding tracked?", user=demo["panel"])
+    risk = funding()
+    risk_services.update_risk(risk_id=risk.pk, expected_version=risk.version, user=demo["smt"],
+                              reason="Renamed", title="RENAMED-LIVE funding")
+    new = make_risk("32", user=demo["smt"], title="SECRET-NEW-RISK")
+    update_item(item_id=item.pk, expected_version=item.version, user=demo["author"], reason="Linked",
+                risks=[risk, new])
+    page = client_for("panel").get(reverse("panel:detail", args=[item.pk])).content.decode()
+    assert "Adequate funding" in page
+    assert "RENAMED-LIVE" not in page and "SECRET-NEW-RISK" not in page
+    live = client_for("smt").get(reverse("panel:detail", args=[item.pk])).content.decode()
+    assert "RENAMED-LIVE funding" in live and "SECRET-NEW-RISK" in live
