@@ -266,3 +266,59 @@ def test_panel_member_sees_the_risks_of_their_question_as_published_not_live(dem
     assert "RENAMED-LIVE" not in page and "SECRET-NEW-RISK" not in page
     live = client_for("smt").get(reverse("panel:detail", args=[item.pk])).content.decode()
     assert "RENAMED-LIVE funding" in live and "SECRET-NEW-RISK" in live
+
+
+# Double clicks on "link partner risk" and "schedule deep dive": one kept, the other told ---------
+
+def _race(threads, action):
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import close_old_connections, connection
+
+    outcomes = []
+    barrier = threading.Barrier(threads)
+
+    def attempt():
+        close_old_connections()
+        try:
+            barrier.wait()
+            action()
+            outcomes.append("kept")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as error:  # an IntegrityError is a 500 for the second click
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=attempt) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_simultaneous_partner_links_and_deep_dives_keep_one(demo):
+    from django.db import connection
+
+    from panel.models import Alignment, DeepDive, Partner
+    from panel.services import link_partner_risk, schedule_deep_dive
+    from reports.services import create_paper
+    from risks.models import Risk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
+    risk = Risk.objects.open().order_by("pk").first()
+    partner = Partner.objects.create(name="Race partner")
+    assert _race(4, lambda: link_partner_risk(risk=risk, partner=partner, ref="R-1", user=demo["smt"],
+                                              reason="Linked")) == ["kept"] + ["refused"] * 3
+    assert Alignment.objects.filter(risk=risk, partner_risk__ref="R-1").count() == 1
+    paper = create_paper(user=demo["author"], reason="Next", meeting_date=timezone.localdate() + timedelta(days=90),
+                         title="Risk report")
+    assert _race(4, lambda: schedule_deep_dive(risk=risk, paper=paper, user=demo["author"],
+                                               reason="Asked")) == ["kept"] + ["refused"] * 3
+    assert DeepDive.objects.filter(risk=risk, paper=paper).count() == 1
