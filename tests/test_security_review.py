@@ -322,3 +322,38 @@ def test_simultaneous_partner_links_and_deep_dives_keep_one(demo):
     assert _race(4, lambda: schedule_deep_dive(risk=risk, paper=paper, user=demo["author"],
                                                reason="Asked")) == ["kept"] + ["refused"] * 3
     assert DeepDive.objects.filter(risk=risk, paper=paper).count() == 1
+
+
+# A control character pasted into a risk's title (Word's line break is \x0b): the Excel and Word
+# files are still written (it stopped the register's exports, the workbook and the paper's Word file,
+# so publishing too) ------------------------------------------------------------------------------
+
+def test_a_pasted_control_character_does_not_stop_the_spreadsheets_or_the_word_file(demo, client_for):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from reports.services import create_paper
+    from risks.models import Risk
+    from tests.edit_helpers import form_values
+    from tests.factories import funding, september_paper
+
+    client = client_for("smt")
+    client.raise_request_exception = False
+    risk = funding()
+    url = reverse("risks:edit", args=[risk.pk])
+    data = {**form_values(client.get(url).content.decode(), action=url),
+            "risk-title": "Adequate\x0bfunding\x01", "change-reason": "Pasted from Word"}
+    assert client.post(url, data).status_code == 302
+    assert Risk.objects.get(pk=risk.pk).title == "Adequate\x0bfunding\x01"
+    for name in ("risks:export_xlsx", "risks:workbook"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        cells = [cell.value for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row]
+        assert "Adequatefunding" in cells, name
+    paper = create_paper(user=demo["author"], reason="Next", meeting_date=timezone.localdate() + timedelta(days=30),
+                         title="Risk report", copy_from=september_paper())
+    response = client.get(reverse("reports:file", args=[paper.pk, "docx"]))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as document:
+        assert "Adequatefunding" in document.read("word/document.xml").decode()
