@@ -357,3 +357,16 @@ def test_a_pasted_control_character_does_not_stop_the_spreadsheets_or_the_word_f
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.content)) as document:
         assert "Adequatefunding" in document.read("word/document.xml").decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_simultaneous_new_risks_with_one_ref_make_one(demo):
+    from django.db import connection
+
+    from risks.models import Risk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
+    assert _race(4, lambda: make_risk("77", user=demo["smt"])) == ["kept"] + ["refused"] * 3
+    assert Risk.objects.open().filter(ref="77").count() == 1
