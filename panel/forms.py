@@ -4,7 +4,7 @@ from django import forms
 
 from panel.models import TEXT_MAX_LENGTH, PanelItem, Partner
 from reports.models import Paper
-from riskregister.forms import SpecificMessagesMixin
+from riskregister.forms import ModelMultipleChoiceField, SpecificMessagesMixin
 from riskregister.tracking import REASON_MAX_LENGTH
 from risks.models import Owner, Risk
 
@@ -30,7 +30,7 @@ class OneRiskChoice(forms.ModelChoiceField):
         return f"{risk.ref} {risk.title}"
 
 
-class RiskChoices(forms.ModelMultipleChoiceField):
+class RiskChoices(ModelMultipleChoiceField):
     def label_from_instance(self, risk):
         return f"{risk.ref} {risk.title}"
 

@@ -86,6 +86,7 @@ def _set_risks(item, risks, *, user, reason):
 @transaction.atomic
 def schedule_deep_dive(*, risk, paper, user, reason, note=""):
     """A deep dive of `risk` at the meeting of `paper`: not at a meeting already published."""
+    lock_versioned(Risk, risk.pk, None)  # one change to a risk's links at a time: a double click finds the first
     if current_publication(paper.pk) is not None:
         raise ValidationError({"paper": "That meeting's paper is already published: choose a coming meeting."})
     if risk.status != Risk.Status.OPEN:
@@ -97,6 +98,7 @@ def schedule_deep_dive(*, risk, paper, user, reason, note=""):
 @transaction.atomic
 def link_partner_risk(*, risk, partner, ref, user, reason, title="", rating="", note=""):
     """Link `risk` to the partner's risk `ref` (recorded if new; title and rating updated if given)."""
+    lock_versioned(Risk, risk.pk, None)  # one change to a risk's links at a time: a double click finds the first
     ref = ref.strip()
     partner_risk = PartnerRisk.objects.filter(partner=partner, ref=ref).first() or PartnerRisk(partner=partner, ref=ref)
     given = {"title": title.strip(), "rating": rating.strip()}

@@ -48,14 +48,29 @@ def item_list(request):
     })
 
 
+def risks_as_published(item, risks):
+    """The item's risks as the paper it was raised on printed them (its public Appendix 1), for
+    those who may not read the live register: never a title changed since, or a risk not printed."""
+    if item.publication_id is None:
+        return []
+    printed = {row["id"]: row for row in item.publication.public_snapshot.get("appendix_1", []) if "id" in row}
+    return [{"pk": risk.pk, "ref": printed[risk.pk]["ref"], "title": printed[risk.pk]["title"]}
+            for risk in risks if risk.pk in printed]
+
+
 @require_safe
 def item_detail(request, pk):
     item = get_item_for_user(request.user, pk)
+    risks = list(item.risks.all())
+    if not access.can(request.user, "view_register"):
+        risks = risks_as_published(item, risks)
     return render(request, "panel/detail.html", {
-        "item": item, "risks": list(item.risks.all()),
+        "item": item, "risks": risks,
         "history": item_history(item) if access.can(request.user, "view_panel_items") else [],
         "can_record": access.can(request.user, "record_panel_items"),
         "can_answer": access.can(request.user, "answer_panel_items"),
+        # A restricted item's answer is printed in the restricted pack only: not for the panel.
+        "answer_withheld": item.restricted and not access.can(request.user, "view_restricted"),
     })
 
 

@@ -2,7 +2,7 @@
 through save() (never queryset.update() or bulk methods)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from reports.models import Paper, PaperRisk, not_open_at_meeting
 from risks.models import Risk
@@ -30,7 +30,13 @@ def create_paper(*, user, reason, meeting_date, title, copy_from=None, **fields)
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"Not editable here: {name}")
         setattr(paper, name, value)
-    save_tracked(paper, user=user, reason=reason)
+    try:
+        with transaction.atomic():
+            save_tracked(paper, user=user, reason=reason)
+    except IntegrityError:  # another paper for this meeting was made at the same moment (a double click)
+        if not Paper.objects.filter(meeting_date=meeting_date).exists():
+            raise
+        raise ValidationError({"meeting_date": Paper._meta.get_field("meeting_date").error_messages["unique"]}) from None
     if copy_from is not None:
         open_choices = (copy_from.choices.filter(risk__in=Risk.objects.open_on(paper.meeting_date))
                         .order_by("position", "pk"))

@@ -78,10 +78,11 @@ def paper_edit(request, pk):
         else:
             messages.success(request, "Paper saved.")
             return redirect("reports:edit", pk=paper.pk)
-    risks = paper.register_source().open_risks()  # refs and titles to copy from
-    # As saved (the form may hold unsaved typing), compared as the published page compares.
-    restricted = access.can(request.user, "view_restricted")
+    # As saved: a refused form has already written its values (an out-of-range cut-off, say) onto `paper`.
     saved = Paper.objects.get(pk=paper.pk)
+    risks = saved.register_source().open_risks()  # refs and titles to copy from
+    # Compared as the published page compares.
+    restricted = access.can(request.user, "view_restricted")
     since = changes_since_previous(saved, restricted=restricted)
     previous = saved.previous()
     carried = set(services.carried_over(saved, previous))

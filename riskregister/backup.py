@@ -22,6 +22,7 @@ backup's, inside the restore's transaction (roles load over theirs by natural ke
 import hashlib
 import io
 import json
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -95,7 +96,11 @@ def write_backup(output):
             "counts": row_counts(models),
             "sha256": {DATA_NAME: sha256(data)},
         }
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # The archive holds password hashes and restricted papers: readable by its owner only,
+    # whatever the umask (and an existing file it replaces loses any wider mode first).
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "wb") as file, zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(DATA_NAME, data)
         archive.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True))
     return manifest

@@ -85,7 +85,24 @@ class ListedModelChoiceField(forms.ModelChoiceField):
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
 
 
-class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, with a number too large for a database key refused as not a choice: Django
+    checks several values with one `pk__in` query, which SQLite answers with OverflowError (a 500)."""
+
+    def _check_values(self, value):
+        if not self.to_field_name and isinstance(value, (list, tuple)):
+            for pk in value:
+                try:
+                    number = int(pk)
+                except (TypeError, ValueError):
+                    continue  # Django's own check refuses it
+                if not -(2**63) <= number < 2**63:
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                          params={"value": pk})
+        return super()._check_values(value)
+
+
+class ListedModelMultipleChoiceField(ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
 
 

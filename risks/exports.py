@@ -36,6 +36,18 @@ SEPARATORS = ",;\t\r\n|"
 FORMULA_LEAD = re.compile(f"(^|[{re.escape(SEPARATORS)}])(?=[{re.escape(''.join(FORMULA_STARTS))}])")
 
 
+# Control characters XML 1.0 cannot hold, so neither can an Excel or Word file: pasted into
+# a field (Word's manual line break is \x0b), they would stop the file being written.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def printable(value):
+    """Text without the control characters an Excel or Word file cannot hold."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", value)
+    return value
+
+
 def neutralise(value):
     """Text with an apostrophe before every formula lead at its start or after a separator."""
     if isinstance(value, str):
@@ -45,7 +57,7 @@ def neutralise(value):
 
 def rows(risks):
     for risk in risks:
-        yield [neutralise(value(risk)) for _, value in COLUMNS]
+        yield [neutralise(printable(value(risk))) for _, value in COLUMNS]
 
 
 def filename(extension):

@@ -9,7 +9,7 @@ services; controls never use these (a control belongs to a risk, not the reverse
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from controls.services import apply_control_changes
@@ -77,7 +77,13 @@ def _set_secondary_categories(risk, categories):
 def create_risk(*, user, reason, owners=(), secondary_categories=(), **fields):
     risk = Risk(**fields)
     risk.owner_names = owner_label(owners)
-    save_tracked(risk, user=user, reason=reason)
+    try:
+        with transaction.atomic():
+            save_tracked(risk, user=user, reason=reason)
+    except IntegrityError:  # another open risk with this ref was made at the same moment (a double click)
+        if not Risk.objects.open().filter(ref=risk.ref).exists():
+            raise
+        raise ValidationError({"ref": "Another open risk already has this ref."}) from None
     if owners:
         _set_owners(risk, owners, user=user, reason=reason)
     if secondary_categories:

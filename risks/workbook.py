@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from controls.models import Control
 from organisation.current import current
 from risks.categories import attach
-from risks.exports import neutralise
+from risks.exports import neutralise, printable
 from risks.models import Owner, Review, Risk, RiskDependency, RiskOwner
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -254,7 +254,7 @@ def _build(objects):
 
 def cell_value(column, obj):
     value = column.value(obj)
-    return neutralise(value) if isinstance(value, str) else value
+    return neutralise(printable(value)) if isinstance(value, str) else value
 
 
 def _write_sheet(sheet, columns, objects):
@@ -315,7 +315,7 @@ def _instructions(sheet, owners):
                   "Risks missing from the file are left alone (an import never deletes). Enter values, not formulas."])
     sheet.append(["Owners", "", "", "The owners known to the register:"])
     for name in owners:
-        sheet.append(["", "", "", neutralise(name)])
+        sheet.append(["", "", "", neutralise(printable(name))])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCD", (14, 20, 10, 100)):
         sheet.column_dimensions[letter].width = width

@@ -78,7 +78,11 @@ def read_csv(content):
         raise UnreadableFile("The CSV file is not UTF-8 text: save it as “CSV UTF-8” and try again.") from None
     if "\x00" in text:
         raise UnreadableFile("The file is not a CSV file: save the Risks sheet as “CSV UTF-8”, or upload the .xlsx workbook.")
-    reader = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        reader = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:  # a cell over the csv module's limit (128 KB), or a quote never closed before it
+        raise UnreadableFile("A cell of the CSV file is far too long for the register (or a quotation mark is never "
+                             "closed): check the file, save it again as “CSV UTF-8” and try again.") from None
     if not reader:
         raise UnreadableFile("The CSV file is empty.")
     if len(reader) - 1 > MAX_ROWS:

@@ -80,10 +80,18 @@ class ConfirmForm(SpecificMessagesMixin, forms.Form):
     upload = forms.CharField(widget=forms.HiddenInput)  # the digest of the file previewed
 
 
+def declared_length(request):
+    """The request's Content-Length; 0 for a malformed one, as Django itself reads it."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def upload(request):
     access.require(request.user, "edit_register")
-    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024
+    too_large = declared_length(request) > MAX_UPLOAD_BYTES + 64 * 1024
     form = UploadForm()
     if request.method == "POST":
         if too_large:

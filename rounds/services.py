@@ -89,6 +89,8 @@ def confirm_unchanged(*, review_round, risk_id, user, words):
     """
     if not access.can(user, "edit_register"):
         raise PermissionDenied
+    # One confirmation at a time in a round: a second click waits, then finds the first's.
+    ReviewRound.objects.select_for_update().get(pk=review_round.pk)
     risk = Risk.objects.with_owners().get(pk=risk_id)
     if not risk.is_open_on(review_round.opens_on):
         raise ValidationError("This risk is not in the round.")

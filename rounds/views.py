@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from riskregister import access
+from risks.exports import neutralise
 from risks.models import Risk
 from rounds import reminders, services, status
 from rounds.forms import ConfirmForm, OpenRoundForm, RoundRowFilter, SignOffForm
@@ -97,13 +98,15 @@ def round_csv(request, pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="review-round-{review_round.paper.meeting_date:%Y-%m-%d}.csv"')
+    # Text a spreadsheet would run as a formula is neutralised, as in the register's export.
     writer = csv.writer(response)
     writer.writerow(["Ref", "Risk", "Owners", "Status", "Overdue", "Next review", "Risk appetite"])
     for row in data["rows"]:
-        writer.writerow([row.risk.ref, row.risk.title, " / ".join(o.name for o in row.owners), row.status_label,
-                         "Yes" if row.overdue else "No",
-                         row.risk.next_review.isoformat() if row.risk.next_review else "",
-                         status.NO_PLAN_LABEL if row.needs_plan else ""])
+        writer.writerow([neutralise(value) for value in (
+            row.risk.ref, row.risk.title, " / ".join(o.name for o in row.owners), row.status_label,
+            "Yes" if row.overdue else "No",
+            row.risk.next_review.isoformat() if row.risk.next_review else "",
+            status.NO_PLAN_LABEL if row.needs_plan else "")])
     return response
 
 

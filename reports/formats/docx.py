@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from reports.formats.base import Export, Format, file_name
+from risks.exports import printable
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LANGUAGE = "en-GB"
@@ -31,6 +32,7 @@ def export(data):
 
 
 def render_docx(data):
+    data = printable_data(data)
     document = Document()
     _set_up(document, data)
     _frame(document, data)
@@ -50,6 +52,16 @@ def render_docx(data):
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def printable_data(value):
+    """The paper's data without the control characters a Word file cannot hold (pasted
+    text; python-docx refuses them, which stopped the paper being published)."""
+    if isinstance(value, dict):
+        return {key: printable_data(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(printable_data(item) for item in value)
+    return printable(value)
 
 
 def title_of(data):
