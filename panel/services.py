@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from panel import notifications
-from panel.models import Alignment, DeepDive, PanelItem, PartnerRisk
+from panel.models import Alignment, DeepDive, PanelItem, Partner, PartnerRisk
 from publications.models import Publication
 from riskregister.tracking import check_reason, delete_tracked, lock_versioned, save_tracked
 from risks.models import Risk
@@ -99,6 +99,8 @@ def schedule_deep_dive(*, risk, paper, user, reason, note=""):
 def link_partner_risk(*, risk, partner, ref, user, reason, title="", rating="", note=""):
     """Link `risk` to the partner's risk `ref` (recorded if new; title and rating updated if given)."""
     lock_versioned(Risk, risk.pk, None)  # one change to a risk's links at a time: a double click finds the first
+    # One new partner ref at a time too: two risks linking the same new ref at once share one record.
+    lock_versioned(Partner, partner.pk, None)
     ref = ref.strip()
     partner_risk = PartnerRisk.objects.filter(partner=partner, ref=ref).first() or PartnerRisk(partner=partner, ref=ref)
     given = {"title": title.strip(), "rating": rating.strip()}

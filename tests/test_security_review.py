@@ -324,6 +324,33 @@ def test_simultaneous_partner_links_and_deep_dives_keep_one(demo):
     assert DeepDive.objects.filter(risk=risk, paper=paper).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_two_risks_linking_one_new_partner_ref_at_once_share_one_record(demo):
+    import threading
+
+    from django.db import connection
+
+    from panel.models import Alignment, Partner, PartnerRisk
+    from panel.services import link_partner_risk
+    from risks.models import Risk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A real race needs separate connections to a server database; run with DATABASE_URL=postgres://...")
+    risks = iter(Risk.objects.open().order_by("pk")[:4])
+    partner = Partner.objects.create(name="Race partner")
+    lock = threading.Lock()
+
+    def link_the_next_risk():
+        with lock:
+            risk = next(risks)
+        link_partner_risk(risk=risk, partner=partner, ref="R-9", title="Shared", user=demo["smt"], reason="Linked")
+
+    assert _race(4, link_the_next_risk) == ["kept"] * 4
+    assert PartnerRisk.objects.filter(partner=partner, ref="R-9").count() == 1
+    assert Alignment.objects.filter(partner_risk__ref="R-9").count() == 4
+
+
 # A control character pasted into a risk's title (Word's line break is \x0b): the Excel and Word
 # files are still written (it stopped the register's exports, the workbook and the paper's Word file,
 # so publishing too) ------------------------------------------------------------------------------
