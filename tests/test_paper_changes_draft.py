@@ -14,6 +14,7 @@ from reports.formats import FORMATS
 from risks import services as risk_services
 from risks.models import Risk
 from tests.test_paper_docx import read as read_docx
+from tests.test_paper_appetite import financial_cautious  # noqa: F401  (a fixture)
 from tests.test_paper_rendering import recorded_on, review
 
 
@@ -102,19 +103,6 @@ def test_the_author_switches_the_section_on_in_the_edit_form(client_for, decembe
     december.refresh_from_db()
     assert december.include_changes
     assert december.history.latest().history_change_reason == "Show the changes"
-
-
-@pytest.fixture
-def financial_cautious(demo):
-    """The risk manager sets the appetite for "financial": Cautious, tolerance 12 (risk 4 scores 20 in September)."""
-    from organisation.models import AppetiteLevel, RiskCategory
-    from organisation.services import set_appetite
-
-    return set_appetite(
-        category=RiskCategory.objects.get(key="financial"), level=AppetiteLevel.objects.get(key="cautious"),
-        statement="We accept some financial risk where the return is clear.", tolerance=12,
-        approved_by="Audit Panel", approved_on=date(2017, 6, 20), user=demo["admin"], reason="Appetite for financial",
-    )
 
 
 @pytest.fixture
